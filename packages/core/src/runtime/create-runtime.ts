@@ -1,0 +1,190 @@
+import { Container } from 'inversify';
+import type { BackendProvider } from '../backends/backend-provider.js';
+import { cpuBackend } from '../backends/cpu-backend.js';
+import { selectBackend, type BackendAttempt, type BackendRequestSource } from '../backends/select-backend.js';
+import { SparseError } from '../errors.js';
+import type { Token } from '../token.js';
+import { CoreTokens } from '../tokens.js';
+import type { CatalogEntry } from './catalog-entry.js';
+import type { ImplementationFactory, ImplementationKind } from './implementation-kind.js';
+import type { SparsePlugin } from './plugin.js';
+
+/**
+ * Options of {@link createRuntime}.
+ *
+ * @example
+ * ```ts
+ * import type { RuntimeOptions } from '@sparse/core';
+ *
+ * const options: RuntimeOptions = { backend: 'auto', plugins: [], onWarning: console.warn };
+ * ```
+ */
+export interface RuntimeOptions {
+  /**
+   * The backend to use: a name (`wasm`, `tensorflow`, `cpu`, or one a plugin adds) or `auto`.
+   * When absent, the `SPARSE_BACKEND` environment variable decides, then `auto`: the
+   * highest-priority backend that initialises.
+   */
+  readonly backend?: string;
+  /** The plugins to load; a second plugin with an id already loaded is ignored. */
+  readonly plugins?: readonly SparsePlugin[];
+  /** Where `SPARSE_BACKEND` is read from; defaults to `process.env` in Node. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Receives warnings (ignored duplicate plugins, backends skipped by `auto`). */
+  readonly onWarning?: (message: string) => void;
+}
+
+/**
+ * A loaded, frozen set of plugins with an active backend. Resolve implementations by name with
+ * {@link SparseRuntime.create}; nothing can be bound after creation.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, Scorers } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.backend, runtime.names(Scorers));
+ * ```
+ */
+export interface SparseRuntime {
+  /** The active TensorFlow.js backend. */
+  readonly backend: string;
+  /** How the backend was chosen, and what was tried. */
+  readonly backendSource: BackendRequestSource;
+  /** Every backend tried, in order, with the reason of each failure. */
+  readonly backendAttempts: readonly BackendAttempt[];
+  /** The ids of the loaded plugins, in load order. */
+  readonly pluginIds: readonly string[];
+  /** Every named implementation, with the plugin that provided it. */
+  readonly catalog: readonly CatalogEntry[];
+  /** Builds the implementation registered as `name`, passing it `options`. */
+  create<T>(kind: ImplementationKind<T>, name: string, options?: Readonly<Record<string, unknown>>): T;
+  /** Whether an implementation named `name` is registered. */
+  has<T>(kind: ImplementationKind<T>, name: string): boolean;
+  /** The registered names of a kind, sorted. */
+  names<T>(kind: ImplementationKind<T>): readonly string[];
+  /** Resolves a plain token a plugin bound once (not a named implementation). */
+  get<T>(token: Token<T>): T;
+  /** Resolves every value bound to a multi-bound token, in load order (empty when none). */
+  getAll<T>(token: Token<T>): readonly T[];
+}
+
+/**
+ * Loads plugins (deduplicated by id), checks that no two provide the same name, activates the
+ * backend and returns a frozen {@link SparseRuntime}.
+ *
+ * Backend choice: the `backend` option, else `SPARSE_BACKEND`, else `auto`. A named backend
+ * that cannot load fails with a `SparseError` (`E_BACKEND_UNAVAILABLE`) that says why and how
+ * to fix it; `auto` moves on to the next backend by priority and ends at `cpu`.
+ *
+ * TensorFlow.js keeps one active backend per process, so the last runtime created decides it.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from '@sparse/core';
+ * import { wasmBackend } from '@sparse/backend-wasm';
+ *
+ * const runtime = await createRuntime({ backend: 'auto', plugins: [wasmBackend()] });
+ * console.log(runtime.backend); // 'wasm'
+ * ```
+ */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<SparseRuntime> {
+  const warn = options.onWarning ?? ((message: string) => console.warn(`[@sparse/core] ${message}`));
+  const plugins = deduplicatePlugins([cpuBackend(), ...(options.plugins ?? [])], warn);
+  const container = new Container();
+  const catalog: CatalogEntry[] = [];
+  for (const plugin of plugins) {
+    await container.loadAsync(plugin.module);
+    const entries = container.isBound(CoreTokens.Catalog) ? container.getAll<CatalogEntry>(CoreTokens.Catalog) : [];
+    for (const entry of entries.slice(catalog.length)) {
+      const clash = catalog.find((known) => known.kind === entry.kind && known.name === entry.name);
+      if (clash !== undefined) {
+        throw new SparseError(
+          'E_PLUGIN',
+          `Plugins '${clash.pluginId ?? '?'}' and '${plugin.id}' both provide a ${entry.kind} named '${entry.name}'; remove one or rename it.`,
+          { field: 'plugins', received: [clash.pluginId, plugin.id] },
+        );
+      }
+      catalog.push(Object.freeze({ ...entry, pluginId: plugin.id }));
+    }
+  }
+
+  const providers = container.isBound(CoreTokens.Backend) ? container.getAll<BackendProvider>(CoreTokens.Backend) : [];
+  const { requested, source } = backendRequest(options);
+  const selection = await selectBackend(uniqueProviders(providers), requested, source);
+  for (const attempt of selection.attempts) {
+    if (!attempt.ok) warn(`Backend '${attempt.name}' skipped: ${attempt.reason ?? 'failed'}`);
+  }
+
+  const runtime: SparseRuntime = {
+    backend: selection.name,
+    backendSource: selection.source,
+    backendAttempts: Object.freeze([...selection.attempts]),
+    pluginIds: Object.freeze(plugins.map((plugin) => plugin.id)),
+    catalog: Object.freeze(catalog),
+    create<T>(kind: ImplementationKind<T>, name: string, implementationOptions: Readonly<Record<string, unknown>> = {}): T {
+      if (!runtime.has(kind, name)) {
+        const allowed = runtime.names(kind);
+        throw new SparseError(
+          'E_NOT_FOUND',
+          `Unknown ${kind.kind} '${name}'; registered: ${allowed.length > 0 ? allowed.join(', ') : '(none: add the plugin that provides it)'}.`,
+          { field: kind.kind, received: name, allowed },
+        );
+      }
+      const factory: ImplementationFactory<T> = container.get<ImplementationFactory<T>>(kind.token, { name });
+      return factory(implementationOptions);
+    },
+    has<T>(kind: ImplementationKind<T>, name: string): boolean {
+      return catalog.some((entry) => entry.kind === kind.kind && entry.name === name);
+    },
+    names<T>(kind: ImplementationKind<T>): readonly string[] {
+      return catalog.filter((entry) => entry.kind === kind.kind).map((entry) => entry.name).sort();
+    },
+    get<T>(token: Token<T>): T {
+      if (!container.isBound(token)) {
+        throw new SparseError('E_NOT_FOUND', `Nothing is bound to ${String(token)}; add the plugin that provides it.`, {
+          field: 'token',
+          received: String(token),
+        });
+      }
+      return container.get<T>(token);
+    },
+    getAll<T>(token: Token<T>): readonly T[] {
+      return container.isBound(token) ? container.getAll<T>(token) : [];
+    },
+  };
+  return Object.freeze(runtime);
+}
+
+function deduplicatePlugins(plugins: readonly SparsePlugin[], warn: (message: string) => void): SparsePlugin[] {
+  const byId = new Map<string, SparsePlugin>();
+  for (const [index, plugin] of plugins.entries()) {
+    if (typeof plugin !== 'object' || plugin === null || typeof plugin.id !== 'string' || plugin.id === '' || plugin.module === undefined) {
+      throw new SparseError(
+        'E_PLUGIN',
+        `plugins[${index - 1}] is not a plugin: expected { id: string, module: ContainerModule }, as returned by a plugin function such as wasmBackend().`,
+        { field: `plugins[${index - 1}]` },
+      );
+    }
+    if (byId.has(plugin.id)) {
+      if (byId.get(plugin.id) !== plugin) warn(`Plugin '${plugin.id}' was given twice; the first one is used.`);
+      continue;
+    }
+    byId.set(plugin.id, plugin);
+  }
+  return [...byId.values()];
+}
+
+function uniqueProviders(providers: readonly BackendProvider[]): BackendProvider[] {
+  const byName = new Map<string, BackendProvider>();
+  for (const provider of providers) if (!byName.has(provider.name)) byName.set(provider.name, provider);
+  return [...byName.values()];
+}
+
+function backendRequest(options: RuntimeOptions): { requested: string; source: BackendRequestSource } {
+  if (options.backend !== undefined && options.backend !== '') return { requested: options.backend, source: 'option' };
+  const env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
+  const fromEnv = env['SPARSE_BACKEND'];
+  if (fromEnv !== undefined && fromEnv !== '') return { requested: fromEnv, source: 'environment' };
+  return { requested: 'auto', source: 'auto' };
+}

@@ -1,0 +1,82 @@
+import type { Pruner } from './contracts/pruner.js';
+import type { Regularizer } from './contracts/regularizer.js';
+import type { Schedule } from './contracts/schedule.js';
+import type { Scorer } from './contracts/scorer.js';
+import type { BackendProvider } from './backends/backend-provider.js';
+import type { CatalogEntry } from './runtime/catalog-entry.js';
+import { defineImplementationKind } from './runtime/implementation-kind.js';
+import { createToken } from './token.js';
+
+/**
+ * Scorers resolved by name (`magnitude`, `snip`, or a plugin's own).
+ *
+ * @example
+ * ```ts
+ * import { Scorers, createRuntime } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.names(Scorers)); // the scorers the loaded plugins provide
+ * ```
+ */
+export const Scorers = defineImplementationKind<Scorer>('scorer', '@sparse/core/Scorer');
+
+/**
+ * Pruners resolved by name.
+ *
+ * @example
+ * ```ts
+ * import { Pruners, createRuntime } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.has(Pruners, 'magnitude'));
+ * ```
+ */
+export const Pruners = defineImplementationKind<Pruner>('pruner', '@sparse/core/Pruner');
+
+/**
+ * Schedules resolved by name.
+ *
+ * @example
+ * ```ts
+ * import { Schedules, createRuntime } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.names(Schedules));
+ * ```
+ */
+export const Schedules = defineImplementationKind<Schedule>('schedule', '@sparse/core/Schedule');
+
+/**
+ * Regularizers resolved by name.
+ *
+ * @example
+ * ```ts
+ * import { Regularizers, createRuntime } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.names(Regularizers));
+ * ```
+ */
+export const Regularizers = defineImplementationKind<Regularizer>('regularizer', '@sparse/core/Regularizer');
+
+/**
+ * Core's dependency-injection tokens that are not implementation kinds.
+ *
+ * - `Backend`: every {@link BackendProvider} a plugin contributes (multi-bound).
+ * - `Catalog`: one {@link CatalogEntry} per named implementation, for listings and errors.
+ *
+ * @example
+ * ```ts
+ * import { ContainerModule } from 'inversify';
+ * import { CoreTokens, type BackendProvider } from '@sparse/core';
+ *
+ * const provider: BackendProvider = { name: 'cpu', priority: 1, activate: async () => {} };
+ * const module = new ContainerModule(({ bind }) => {
+ *   bind(CoreTokens.Backend).toConstantValue(provider);
+ * });
+ * ```
+ */
+export const CoreTokens = Object.freeze({
+  Backend: createToken<BackendProvider>('@sparse/core/Backend'),
+  Catalog: createToken<CatalogEntry>('@sparse/core/Catalog'),
+});
