@@ -19,5 +19,6 @@ const config = {
   validation: { notExported: true, invalidLink: true, notDocumented: true },
   excludePrivate: true,
   excludeInternal: true,
+  disableSources: true,
 };
 export default config;

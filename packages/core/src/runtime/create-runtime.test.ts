@@ -147,3 +147,12 @@ describe('backend selection', () => {
     expect(runtime.getAll(createToken<string>('@test/Unbound'))).toEqual([]);
   });
 });
+
+describe('gradients', () => {
+  it('are registered by createRuntime, so tf.grad works', async () => {
+    await createRuntime({ backend: 'cpu' });
+    const gradient = tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, -2]));
+    expect(Array.from(gradient.dataSync())).toEqual([2, -4]);
+    gradient.dispose();
+  });
+});

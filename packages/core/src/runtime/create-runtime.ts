@@ -1,6 +1,7 @@
 import { Container } from 'inversify';
 import type { BackendProvider } from '../backends/backend-provider.js';
 import { cpuBackend } from '../backends/cpu-backend.js';
+import { registerGradients } from '../backends/register-gradients.js';
 import { selectBackend, type BackendAttempt, type BackendRequestSource } from '../backends/select-backend.js';
 import { SparseError } from '../errors.js';
 import type { Token } from '../token.js';
@@ -77,6 +78,9 @@ export interface SparseRuntime {
  * that cannot load fails with a `SparseError` (`E_BACKEND_UNAVAILABLE`) that says why and how
  * to fix it; `auto` moves on to the next backend by priority and ends at `cpu`.
  *
+ * It also registers TensorFlow.js's gradient functions (see {@link registerGradients}), which
+ * `@tensorflow/tfjs-core` alone does not, so training works in plain Node.
+ *
  * TensorFlow.js keeps one active backend per process, so the last runtime created decides it.
  *
  * @example
@@ -115,6 +119,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Spars
   for (const attempt of selection.attempts) {
     if (!attempt.ok) warn(`Backend '${attempt.name}' skipped: ${attempt.reason ?? 'failed'}`);
   }
+  await registerGradients();
 
   const runtime: SparseRuntime = {
     backend: selection.name,
