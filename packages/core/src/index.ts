@@ -20,9 +20,120 @@ export { createRuntime, type RuntimeOptions, type SparseRuntime } from './runtim
 
 export type { BackendProvider } from './backends/backend-provider.js';
 export { cpuBackend, cpuBackendProvider, CPU_BACKEND_PLUGIN_ID } from './backends/cpu-backend.js';
+export { gradientsRegistered, registerGradients } from './backends/register-gradients.js';
 export {
   selectBackend,
   type BackendAttempt,
   type BackendRequestSource,
   type BackendSelection,
 } from './backends/select-backend.js';
+
+export {
+  SAFETENSORS_DTYPES,
+  SAFETENSORS_DTYPE_SIZES,
+  isFloatDtype,
+  isSafetensorsDtype,
+  type SafetensorsDtype,
+} from './safetensors/dtype.js';
+export { bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from './safetensors/float16.js';
+export { decodeTensorData, decodeToFloat32, encodeTensorData, type DecodedTensorData } from './safetensors/codec.js';
+export {
+  MAX_SAFETENSORS_HEADER_BYTES,
+  buildSafetensorsHeader,
+  parseSafetensorsHeader,
+  readSafetensorsHeaderLength,
+  sortLikeSafetensors,
+  type SafetensorsHeader,
+  type SafetensorsTensorInfo,
+  type SafetensorsTensorSpec,
+} from './safetensors/header.js';
+export { openSafetensors, type SafetensorsFile } from './safetensors/reader.js';
+export {
+  deserializeSafetensors,
+  serializeSafetensors,
+  writeSafetensors,
+  type SafetensorsEntry,
+  type WriteSafetensorsOptions,
+} from './safetensors/writer.js';
+export { packMaskBits, unpackMaskBits } from './masks/bit-pack.js';
+export { binaryToMaskSet, maskSetToBinary, validateBinaryMask, type BinaryMask, type BinaryMaskSet } from './masks/binary-mask.js';
+export {
+  decodeMaskEntries,
+  deserializeMasks,
+  encodeMaskEntries,
+  loadMaskSet,
+  readMaskFile,
+  saveMaskSet,
+  serializeMasks,
+  writeMaskFile,
+  type MaskFileFormat,
+} from './masks/mask-file.js';
+export { kernelGeometry, type KernelGeometry, type KernelLayout } from './accounting/kernel-layout.js';
+export {
+  accountTensor,
+  type TensorAccounting,
+  type TensorAccountingInput,
+  type TensorBytes,
+  type TensorFlops,
+} from './accounting/tensor-accounting.js';
+export { accountTensors, type AccountingReport, type AccountingTotals } from './accounting/model-accounting.js';
+export { measureLatency, type LatencyMeasurement, type LatencyOptions } from './accounting/latency.js';
+export { oneShot, type OneShotOptions, type OneShotSchedule } from './schedules/one-shot.js';
+export { constantSparsity, type ConstantSparsityOptions, type ConstantSparsitySchedule } from './schedules/constant-sparsity.js';
+export { polynomialDecay, type PolynomialDecayOptions, type PolynomialDecaySchedule } from './schedules/polynomial-decay.js';
+export { cubicSparsity, type CubicSparsityOptions, type CubicSparsitySchedule } from './schedules/cubic-sparsity.js';
+export { iterativeRounds, type IterativeRoundsOptions, type IterativeRoundsSchedule } from './schedules/iterative-rounds.js';
+export { applyMasks } from './training/apply-masks.js';
+export type { RegularizerBinding } from './training/regularizer-binding.js';
+export { MaskedOptimizer, withMasks, type MaskedOptimizerOptions } from './training/masked-optimizer.js';
+export { train } from './training/train.js';
+export { pruneStepSeed } from './training/prune-step-seed.js';
+export type {
+  BatchSource,
+  EpochEndEvent,
+  GradualPruning,
+  PruneEvent,
+  PruneTargetOptions,
+  ScoringExtras,
+  StepEndEvent,
+  TrainHooks,
+  TrainOptions,
+  TrainProgress,
+  TrainResult,
+} from './training/train-types.js';
+export type { ScoringModel } from './contracts/scoring-model.js';
+export type { SyncScorer } from './contracts/sync-scorer.js';
+export type { SelectionMode } from './contracts/selection-mode.js';
+export type { Allocation, AllocationInput, AllocationTensor, Allocator, CollapseGuard } from './contracts/allocation.js';
+export type { FixedPattern, PatternTensor, PatternUnits, PruningPattern, UnitPattern } from './contracts/pattern.js';
+export { assertSeed, deriveSeed, mix32 } from './random/derive-seed.js';
+export { Random } from './random/random.js';
+export { pruneLowest, pruneLowestAcross, valueAtRank, type SelectionOptions, type SelectionSegment } from './pruning/select.js';
+export { SELECTION_MODES, isSelectionMode } from './pruning/modes.js';
+export { createPruner, ScorePruner, type PruneOutcome, type PrunerOptions, type TensorPruneReport } from './pruning/score-pruner.js';
+export { pruneParameters, type PruneParametersOptions } from './pruning/prune-parameters.js';
+export { SPARSITY_SCOPES, validateSparsityTarget } from './allocation/validate-target.js';
+export { erkDensities, type ErkOptions, type ErkResult, type ErkTensor } from './allocation/erk.js';
+export {
+  allocatorFor,
+  collapseReserve,
+  customAllocator,
+  erkAllocator,
+  globalAllocator,
+  layerwiseAllocator,
+} from './allocation/allocators.js';
+export { unstructured } from './patterns/unstructured.js';
+export { nmPattern, type NMPatternOptions } from './patterns/n-m.js';
+export { blockPattern, type BlockPatternOptions } from './patterns/block.js';
+export { groupPattern, type GroupKind, type GroupPatternOptions } from './patterns/groups.js';
+export { resolvePattern, type PatternSpec } from './patterns/resolve-pattern.js';
+export { magnitudeScorer } from './scoring/magnitude.js';
+export { randomScorer, type RandomScorerOptions } from './scoring/random-scorer.js';
+export { snipScorer } from './scoring/snip.js';
+export { graspScorer, type GraspScorerOptions } from './scoring/grasp.js';
+export { synflowScorer } from './scoring/synflow.js';
+export { iterativeSynFlow, type IterativeSynFlowOptions } from './scoring/iterative-synflow.js';
+export { taylorScorer, type TaylorScorerOptions } from './scoring/taylor.js';
+export { MovementScores, type MovementScoresOptions } from './scoring/movement.js';
+export { createScorer, SCORER_OPTIONS, type ScorerName } from './scoring/create-scorer.js';
+export { sparseToolkit, TOOLKIT_PLUGIN_ID } from './toolkit-plugin.js';

@@ -1,1 +1,3 @@
-export {};
+export { modelParameters, prunableParameters, type PrunableParametersOptions } from './model-parameters.js';
+export { PruningCallback, pruningCallback, type FitPruneEvent, type PruningCallbackOptions } from './pruning-callback.js';
+export { stripMasks } from './strip-masks.js';

@@ -20,10 +20,12 @@ export function gradientsRegistered(): boolean {
  * Registers TensorFlow.js's gradient functions, once. `createRuntime` calls it, so only code
  * that trains without a runtime needs it.
  *
- * In bundlers it loads `@tensorflow/tfjs-core/dist/register_all_gradients`, as the
- * `@tensorflow/tfjs` package does. Plain Node cannot load that ES module (its imports lack file
- * extensions), but the Node build of `@tensorflow/tfjs-layers` registers the same gradients into
- * the shared tfjs-core, so Node loads that instead.
+ * It loads `@tensorflow/tfjs-layers`, whose build registers every gradient into the tfjs-core
+ * copy the application uses. Only if that fails does it load
+ * `@tensorflow/tfjs-core/dist/register_all_gradients`, as the `@tensorflow/tfjs` package does:
+ * plain Node cannot load that ES module (its imports lack file extensions), and where Node loads
+ * tfjs-core as CommonJS, that ES module would bring a second copy of tfjs-core whose gradient
+ * functions call methods missing on the first copy's tensors.
  *
  * @example
  * ```ts
@@ -38,13 +40,13 @@ export async function registerGradients(): Promise<void> {
   if (gradientsRegistered()) return;
   const failures: string[] = [];
   try {
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+    await import('@tensorflow/tfjs-layers');
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
   }
   if (gradientsRegistered()) return;
   try {
-    await import('@tensorflow/tfjs-layers');
+    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
   }

@@ -28,6 +28,8 @@ export interface PruneRequest {
   readonly masks: MaskSet;
   /** The sparsity to reach. */
   readonly target: SparsityTarget;
+  /** Receives warnings of this call (NaN scores, layers close to collapse); overrides the pruner's own. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /**

@@ -16,11 +16,11 @@ import type { StepContext } from './step-context.js';
  * const l1 = (strength: number): Regularizer => ({
  *   name: 'l1',
  *   penalty: (parameters) =>
- *     tf.tidy(() => tf.addN(parameters.map((p) => tf.sum(tf.abs(p.variable)))).mul(strength)),
+ *     tf.tidy(() => tf.mul(tf.addN(parameters.map((p) => tf.sum(tf.abs(p.variable)))), strength)),
  *   proximalStep(parameters, context) {
  *     const threshold = (context.learningRate ?? 0) * strength;
  *     for (const p of parameters) {
- *       p.variable.assign(tf.tidy(() => tf.sign(p.variable).mul(tf.relu(tf.abs(p.variable).sub(threshold)))));
+ *       tf.tidy(() => p.variable.assign(tf.mul(tf.sign(p.variable), tf.relu(tf.sub(tf.abs(p.variable), threshold)))));
  *     }
  *   },
  * });

@@ -1,6 +1,7 @@
 import type { Batch, LossFunction } from './batch.js';
 import type { MaskSet, ScoreSet } from './mask.js';
 import type { NamedParameter } from './parameter.js';
+import type { ScoringModel } from './scoring-model.js';
 
 /**
  * What a {@link Scorer} is given: the parameters to score, the current masks, and for
@@ -28,6 +29,13 @@ export interface ScoringInput {
   readonly loss?: LossFunction;
   /** A seed for scorers that draw random numbers. */
   readonly seed?: number;
+  /**
+   * Several batches, for scorers that average over batches (Taylor, GraSP); they use `batch`
+   * alone when this is absent.
+   */
+  readonly batches?: readonly Batch[];
+  /** The model's forward function, for scorers that run the model themselves (GraSP, SynFlow). */
+  readonly model?: ScoringModel;
 }
 
 /**

@@ -28,7 +28,7 @@ const brokenPlugin = definePlugin('@test/broken', (registry) => registry.backend
 
 describe('createRuntime', () => {
   it('resolves implementations by name and passes their options', async () => {
-    const runtime = await createRuntime({ backend: 'cpu', plugins: [schedulesPlugin] });
+    const runtime = await createRuntime({ backend: 'cpu', plugins: [schedulesPlugin], toolkit: false });
     const schedule = runtime.create(Schedules, 'constant', { sparsity: 0.8 });
     expect(schedule.sparsityAt(10)).toBe(0.8);
     expect(runtime.names(Schedules)).toEqual(['constant']);
@@ -37,7 +37,7 @@ describe('createRuntime', () => {
   });
 
   it('names the registered implementations when asked for an unknown one', async () => {
-    const runtime = await createRuntime({ backend: 'cpu', plugins: [schedulesPlugin] });
+    const runtime = await createRuntime({ backend: 'cpu', plugins: [schedulesPlugin] , toolkit: false });
     expect(() => runtime.create(Schedules, 'cubic')).toThrowError(/Unknown schedule 'cubic'; registered: constant/);
     try {
       runtime.create(Schedules, 'cubic');
@@ -55,7 +55,7 @@ describe('createRuntime', () => {
         provideImplementation(bind, Schedules, 'my-schedule', () => ({ name: 'my-schedule', sparsityAt: () => 0.3, isUpdateStep: () => false }));
       }),
     };
-    const runtime = await createRuntime({ backend: 'cpu', plugins: [schedulesPlugin, mine] });
+    const runtime = await createRuntime({ backend: 'cpu', plugins: [schedulesPlugin, mine] , toolkit: false });
     expect(runtime.names(Schedules)).toEqual(['constant', 'my-schedule']);
     expect(runtime.catalog.find((entry) => entry.name === 'my-schedule')?.pluginId).toBe('@user/mine');
   });
@@ -63,7 +63,7 @@ describe('createRuntime', () => {
   it('loads a plugin id once and warns when a different object reuses it', async () => {
     const onWarning = vi.fn();
     const twin = definePlugin('@test/schedules', (registry) => registry.provide(Schedules, 'other', constantSchedule));
-    const runtime = await createRuntime({ backend: 'cpu', plugins: [schedulesPlugin, schedulesPlugin, twin], onWarning });
+    const runtime = await createRuntime({ backend: 'cpu', plugins: [schedulesPlugin, schedulesPlugin, twin], onWarning , toolkit: false });
     expect(runtime.names(Schedules)).toEqual(['constant']);
     expect(runtime.pluginIds).toEqual(['@sparse/core/cpu', '@test/schedules']);
     expect(onWarning).toHaveBeenCalledTimes(1);
@@ -72,13 +72,30 @@ describe('createRuntime', () => {
 
   it('rejects two plugins that provide the same name, naming both', async () => {
     const clash = definePlugin('@test/clash', (registry) => registry.provide(Schedules, 'constant', constantSchedule));
-    await expect(createRuntime({ backend: 'cpu', plugins: [schedulesPlugin, clash] })).rejects.toThrowError(
+    await expect(createRuntime({ backend: 'cpu', plugins: [schedulesPlugin, clash] , toolkit: false })).rejects.toThrowError(
       /'@test\/schedules' and '@test\/clash' both provide a schedule named 'constant'/,
     );
   });
 
   it('rejects something that is not a plugin with a typed error', async () => {
     await expect(createRuntime({ backend: 'cpu', plugins: [{} as never] })).rejects.toMatchObject({ code: 'E_PLUGIN' });
+  });
+
+  it("loads core's toolkit by default, so configs can name its scorers, pruners and schedules", async () => {
+    const runtime = await createRuntime({ backend: 'cpu' });
+    expect(runtime.pluginIds).toEqual(['@sparse/core/cpu', '@sparse/core/toolkit']);
+    expect(runtime.names(Scorers)).toContain('magnitude');
+    expect(runtime.names(Schedules)).toContain('polynomial');
+    expect(runtime.catalog.find((entry) => entry.name === 'magnitude')?.pluginId).toBe('@sparse/core/toolkit');
+  });
+
+  it('names both plugins when a user plugin reuses a toolkit name', async () => {
+    const mine = definePlugin('@user/magnitude', (registry) =>
+      registry.provide(Scorers, 'magnitude', () => ({ name: 'magnitude', requiresData: false, score: () => new Map() })),
+    );
+    await expect(createRuntime({ backend: 'cpu', plugins: [mine] })).rejects.toThrowError(
+      /'@sparse\/core\/toolkit' and '@user\/magnitude' both provide a scorer named 'magnitude'/,
+    );
   });
 
   it('is frozen: its object cannot be changed', async () => {

@@ -2,6 +2,7 @@ import { Container } from 'inversify';
 import type { BackendProvider } from '../backends/backend-provider.js';
 import { cpuBackend } from '../backends/cpu-backend.js';
 import { registerGradients } from '../backends/register-gradients.js';
+import { sparseToolkit } from '../toolkit-plugin.js';
 import { selectBackend, type BackendAttempt, type BackendRequestSource } from '../backends/select-backend.js';
 import { SparseError } from '../errors.js';
 import type { Token } from '../token.js';
@@ -29,6 +30,11 @@ export interface RuntimeOptions {
   readonly backend?: string;
   /** The plugins to load; a second plugin with an id already loaded is ignored. */
   readonly plugins?: readonly SparsePlugin[];
+  /**
+   * Whether to load core's own scorers, pruners and schedules (`sparseToolkit()`) by name.
+   * Defaults to `true`; `false` gives a runtime with only what `plugins` provide.
+   */
+  readonly toolkit?: boolean;
   /** Where `SPARSE_BACKEND` is read from; defaults to `process.env` in Node. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Receives warnings (ignored duplicate plugins, backends skipped by `auto`). */
@@ -94,7 +100,8 @@ export interface SparseRuntime {
  */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<SparseRuntime> {
   const warn = options.onWarning ?? ((message: string) => console.warn(`[@sparse/core] ${message}`));
-  const plugins = deduplicatePlugins([cpuBackend(), ...(options.plugins ?? [])], warn);
+  const builtIn = options.toolkit === false ? [cpuBackend()] : [cpuBackend(), sparseToolkit()];
+  const plugins = deduplicatePlugins([...builtIn, ...(options.plugins ?? [])], builtIn.length, warn);
   const container = new Container();
   const catalog: CatalogEntry[] = [];
   for (const plugin of plugins) {
@@ -161,14 +168,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Spars
   return Object.freeze(runtime);
 }
 
-function deduplicatePlugins(plugins: readonly SparsePlugin[], warn: (message: string) => void): SparsePlugin[] {
+function deduplicatePlugins(plugins: readonly SparsePlugin[], offset: number, warn: (message: string) => void): SparsePlugin[] {
   const byId = new Map<string, SparsePlugin>();
   for (const [index, plugin] of plugins.entries()) {
     if (typeof plugin !== 'object' || plugin === null || typeof plugin.id !== 'string' || plugin.id === '' || plugin.module === undefined) {
       throw new SparseError(
         'E_PLUGIN',
-        `plugins[${index - 1}] is not a plugin: expected { id: string, module: ContainerModule }, as returned by a plugin function such as wasmBackend().`,
-        { field: `plugins[${index - 1}]` },
+        `plugins[${index - offset}] is not a plugin: expected { id: string, module: ContainerModule }, as returned by a plugin function such as wasmBackend().`,
+        { field: `plugins[${index - offset}]` },
       );
     }
     if (byId.has(plugin.id)) {

@@ -13,10 +13,6 @@ const REFERENCE: [number, string, string, number, number[]][] = [
   [20240, 'ünïcødé', '', 3892090287, [2490965642, 391636377, 3164009961, 2876325196]],
 ];
 
-interface CoreRandom {
-  nextUint32(): number;
-}
-const coreRandom = (core as Record<string, unknown>)['Random'] as { derived(seed: number, purpose: string, name: string): CoreRandom } | undefined;
 
 describe('seededRandom stream', () => {
   it.each(REFERENCE)('reproduces the @sparse/core stream for (%d, %s, %s)', (seed, purpose, name, streamSeed, first) => {
@@ -25,9 +21,9 @@ describe('seededRandom stream', () => {
     expect(first.map(() => random() * 2 ** 32)).toEqual(first);
   });
 
-  it.skipIf(coreRandom === undefined)('equals Random.derived(…).nextUint32() / 2^32 of @sparse/core (skipped until core exports Random)', () => {
+  it('equals Random.derived(…).nextUint32() / 2^32 of @sparse/core', () => {
     for (const [seed, purpose, name] of REFERENCE) {
-      const theirs = coreRandom!.derived(seed, purpose, name);
+      const theirs = core.Random.derived(seed, purpose, name);
       const ours = seededRandom(seed, purpose, name);
       for (let i = 0; i < 1000; i += 1) expect(ours()).toBe(theirs.nextUint32() / 2 ** 32);
     }

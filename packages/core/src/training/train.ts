@@ -1,0 +1,390 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { Batch } from '../contracts/batch.js';
+import type { MaskSet } from '../contracts/mask.js';
+import { DEFAULT_PRUNABLE_ROLES, type NamedParameter } from '../contracts/parameter.js';
+import { SparseError } from '../errors.js';
+import { withMasks, type MaskedOptimizer } from './masked-optimizer.js';
+import { pruneStepSeed } from './prune-step-seed.js';
+import type { BatchSource, GradualPruning, TrainOptions, TrainResult } from './train-types.js';
+
+/**
+ * A training loop for experiments on plain tfjs variables: masked updates (see
+ * {@link withMasks}), regularizers, gradual pruning, hooks, progress and cancellation.
+ *
+ * Each step:
+ * 1. stops if `signal` is aborted (the result then says `aborted: true`);
+ * 2. if `pruning.schedule.isUpdateStep(step)`: scores the pruned parameters (with this step's batch
+ *    and the loss, or `pruning.scoring`), prunes them to `schedule.sparsityAt(step)`, swaps the
+ *    masks and zeroes the newly pruned weights — before the step's update, as tfmot does;
+ * 3. runs one optimizer update inside one `tf.tidy` (masked gradients, update, `w ← m ⊙ w`,
+ *    proximal steps);
+ * 4. calls `hooks.onStepEnd` and `onProgress`.
+ *
+ * Nothing is read back from the backend unless a hook asks (`readLoss()`, `readMeanLoss()`); the
+ * loss tensor is only kept when `onStepEnd` or `onEpochEnd` exists. Mask tensors are reused until
+ * the next prune; replaced masks that the loop made are disposed at once.
+ *
+ * Steps are absolute (`initialStep` + steps run): schedules, regularizers and seeds see the same
+ * numbers in a resumed run. With `steps`, an epoch cut short by the step limit counts as done only
+ * when its last batch ran and the batch source is an array.
+ *
+ * @throws SparseError `E_CONFIG` / `E_ARGUMENT` for invalid options (checked before any work), or
+ * when a batch source yields no batch in an epoch. Errors of hooks, scorers and pruners propagate
+ * after the loop has disposed what it made.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { train, polynomialDecay, type NamedParameter, type Scorer, type Pruner, type Batch } from '@sparse/core';
+ *
+ * declare const magnitude: Scorer;
+ * declare const pruner: Pruner;
+ * declare const batches: Batch[];
+ * const w1 = tf.variable(tf.randomNormal([784, 300], 0, 0.05));
+ * const w2 = tf.variable(tf.randomNormal([300, 10], 0, 0.05));
+ * const parameters: NamedParameter[] = [
+ *   { name: 'fc1/kernel', role: 'dense-kernel', variable: w1 },
+ *   { name: 'fc2/kernel', role: 'dense-kernel', variable: w2 },
+ * ];
+ * const result = await train({
+ *   parameters,
+ *   loss: ({ x, y }) => tf.losses.softmaxCrossEntropy(y, tf.matMul(tf.relu(tf.matMul(x, w1)), w2)),
+ *   optimizer: tf.train.adam(1e-3),
+ *   batches,
+ *   epochs: 5,
+ *   pruning: { scorer: magnitude, pruner, schedule: polynomialDecay({ finalSparsity: 0.9, end: 2000 }) },
+ *   hooks: { onEpochEnd: async (e) => console.log(e.epoch, await e.readMeanLoss()) },
+ * });
+ * // result.masks holds the final masks; dispose the ones you did not pass in
+ * ```
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const config = validateTrainOptions(options);
+  const { parameters, hooks, signal, pruning } = config;
+  const userMasks = new Set<Tensor>(options.masks?.values() ?? []);
+  const owned = new Set<Tensor>();
+  const optimizer: MaskedOptimizer = withMasks(options.optimizer, {
+    parameters,
+    masks: options.masks ?? new Map(),
+    regularizers: options.regularizers ?? [],
+    initialStep: config.initialStep,
+    ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
+  });
+  const variables = parameters.map((p) => p.variable);
+  const keepStepLoss = hooks.onStepEnd !== undefined || hooks.onEpochEnd !== undefined;
+  const started = performance.now();
+
+  let stepsDone = 0;
+  let epochsDone = 0;
+  let prunes = 0;
+  let aborted = false;
+  let lastPruneSparsity: number | undefined;
+  let epochLoss: Scalar | undefined;
+
+  const prune = async (step: number, epoch: number, batch: Batch): Promise<void> => {
+    if (pruning === undefined) return;
+    const current = optimizer.masks;
+    const sparsity = pruning.schedule.sparsityAt(step);
+    const scores = await pruning.scorer.score({
+      batch,
+      loss: options.loss,
+      ...pruning.scoring,
+      parameters: pruning.parameters,
+      masks: current,
+      seed: pruneStepSeed(config.seed, step),
+    });
+    let fresh: MaskSet;
+    try {
+      fresh = await pruning.pruner.prune({ parameters: pruning.parameters, scores, masks: current, target: { scope: 'layerwise', ...pruning.target, sparsity } });
+    } finally {
+      tf.dispose([...scores.values()]);
+    }
+    const next = new Map(current);
+    for (const [name, mask] of fresh) next.set(name, mask);
+    try {
+      optimizer.setMasks(next);
+    } catch (error) {
+      tf.dispose([...fresh.values()].filter((mask) => !userMasks.has(mask) && !owned.has(mask)));
+      throw error;
+    }
+    for (const mask of fresh.values()) if (!userMasks.has(mask)) owned.add(mask);
+    const inForce = new Set(next.values());
+    for (const mask of current.values()) {
+      if (owned.has(mask) && !inForce.has(mask)) {
+        owned.delete(mask);
+        mask.dispose();
+      }
+    }
+    prunes += 1;
+    lastPruneSparsity = sparsity;
+    await hooks.onPrune?.({ step, epoch, sparsity, masks: next });
+  };
+
+  try {
+    await hooks.onTrainBegin?.({ step: config.initialStep, masks: optimizer.masks });
+    for (let epoch = config.initialEpoch; ; epoch += 1) {
+      if (config.epochs !== undefined && epochsDone >= config.epochs) break;
+      if (config.steps !== undefined && stepsDone >= config.steps) break;
+      if (isAborted(signal)) {
+        aborted = true;
+        break;
+      }
+      optimizer.epoch = epoch;
+      await hooks.onEpochBegin?.({ epoch, step: config.initialStep + stepsDone });
+      const source = typeof config.batches === 'function' ? config.batches(epoch) : config.batches;
+      const length = Array.isArray(source) ? source.length : undefined;
+      let batchIndex = 0;
+      let sourceDone = true;
+      for await (const batch of source) {
+        if (isAborted(signal)) {
+          aborted = true;
+          sourceDone = false;
+          break;
+        }
+        const step = config.initialStep + stepsDone;
+        if (pruning?.schedule.isUpdateStep(step) === true) await prune(step, epoch, batch);
+        const stepLoss = runStep(optimizer, () => options.loss(batch), keepStepLoss, variables);
+        stepsDone += 1;
+        batchIndex += 1;
+        try {
+          if (stepLoss !== null && hooks.onEpochEnd !== undefined) {
+            const sum: Scalar = epochLoss === undefined ? tf.clone(stepLoss) : tf.add(epochLoss, stepLoss);
+            epochLoss?.dispose();
+            epochLoss = sum;
+          }
+          if (hooks.onStepEnd !== undefined) {
+            await hooks.onStepEnd({ step, epoch, batchIndex: batchIndex - 1, readLoss: () => readScalar(stepLoss, 'readLoss') });
+          }
+        } finally {
+          stepLoss?.dispose();
+          if (config.disposeBatches) tf.dispose([batch.x, batch.y]);
+        }
+        options.onProgress?.(progress(step, epoch));
+        if (config.steps !== undefined && stepsDone >= config.steps) {
+          sourceDone = length !== undefined && batchIndex === length;
+          break;
+        }
+      }
+      if (aborted) break;
+      if (batchIndex === 0) {
+        throw new SparseError(
+          'E_ARGUMENT',
+          `train: batches yielded no batch in epoch ${epoch}; to run several epochs pass an array or a function (epoch) => batches, not a one-shot iterator.`,
+          { field: 'batches' },
+        );
+      }
+      if (!sourceDone) break;
+      epochsDone += 1;
+      if (hooks.onEpochEnd !== undefined) {
+        const sum = epochLoss;
+        const steps = batchIndex;
+        await hooks.onEpochEnd({
+          epoch,
+          step: config.initialStep + stepsDone - 1,
+          steps,
+          readMeanLoss: async () => (await readScalar(sum ?? null, 'readMeanLoss')) / steps,
+        });
+      }
+      epochLoss?.dispose();
+      epochLoss = undefined;
+    }
+  } catch (error) {
+    tf.dispose([...owned]);
+    throw error;
+  } finally {
+    epochLoss?.dispose();
+  }
+
+  const result: TrainResult = {
+    stepsDone,
+    nextStep: config.initialStep + stepsDone,
+    epochsDone,
+    masks: optimizer.masks,
+    aborted,
+    prunes,
+  };
+  await hooks.onTrainEnd?.(result);
+  return result;
+
+  function progress(step: number, epoch: number): Parameters<NonNullable<TrainOptions['onProgress']>>[0] {
+    const elapsedMs = performance.now() - started;
+    const fraction =
+      config.totalSteps !== undefined
+        ? Math.min(1, stepsDone / config.totalSteps)
+        : config.epochs !== undefined && config.epochs > 0
+          ? Math.min(1, epochsDone / config.epochs)
+          : undefined;
+    return {
+      step,
+      stepsDone,
+      epoch,
+      elapsedMs,
+      ...(config.totalSteps === undefined ? {} : { totalSteps: config.totalSteps }),
+      ...(fraction === undefined ? {} : { fraction }),
+      ...(lastPruneSparsity === undefined ? {} : { targetSparsity: lastPruneSparsity }),
+    };
+  }
+}
+
+/** One optimizer update inside one `tf.tidy`; the loss survives it only when asked for. */
+function runStep(optimizer: MaskedOptimizer, f: () => Scalar, keepLoss: boolean, variables: Variable[]): Scalar | null {
+  if (!keepLoss) {
+    tf.tidy(() => {
+      optimizer.minimize(f, false, variables);
+    });
+    return null;
+  }
+  return tf.tidy(() => {
+    const loss = optimizer.minimize(f, true, variables);
+    if (loss === null) throw new SparseError('E_INTERNAL', 'train: the optimizer returned no loss although it was asked to.');
+    return loss;
+  });
+}
+
+/** Reads `signal.aborted` through a call, so TypeScript does not narrow it across awaits. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+async function readScalar(tensor: Scalar | null, what: string): Promise<number> {
+  if (tensor === null || tensor.isDisposed) {
+    throw new SparseError('E_ARGUMENT', `train: ${what}() must be called before the hook returns.`, { field: what });
+  }
+  const values = await tensor.data();
+  return values[0] ?? Number.NaN;
+}
+
+interface ResolvedPruning extends GradualPruning {
+  readonly parameters: readonly NamedParameter[];
+}
+
+interface ResolvedTrainOptions {
+  readonly parameters: readonly NamedParameter[];
+  readonly batches: BatchSource;
+  readonly steps: number | undefined;
+  readonly epochs: number | undefined;
+  readonly totalSteps: number | undefined;
+  readonly initialStep: number;
+  readonly initialEpoch: number;
+  readonly seed: number;
+  readonly disposeBatches: boolean;
+  readonly hooks: NonNullable<TrainOptions['hooks']>;
+  readonly signal: AbortSignal | undefined;
+  readonly pruning: ResolvedPruning | undefined;
+}
+
+function validateTrainOptions(options: TrainOptions): ResolvedTrainOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new SparseError('E_ARGUMENT', 'train: expected an options object.', { field: 'options' });
+  }
+  const { parameters } = options;
+  if (!Array.isArray(parameters) || parameters.length === 0) {
+    throw new SparseError('E_CONFIG', 'train: parameters must be a non-empty array of NamedParameter.', { field: 'parameters' });
+  }
+  const names = new Set<string>();
+  for (const parameter of parameters as readonly NamedParameter[]) {
+    if (names.has(parameter.name)) {
+      throw new SparseError('E_CONFIG', `train: two parameters are named '${parameter.name}'; names key the masks and must be unique.`, {
+        field: 'parameters',
+        received: parameter.name,
+      });
+    }
+    names.add(parameter.name);
+  }
+  if (typeof options.loss !== 'function') {
+    throw new SparseError('E_CONFIG', 'train: loss must be a function (batch) => scalar.', { field: 'loss' });
+  }
+  if (!(options.optimizer instanceof tf.Optimizer)) {
+    throw new SparseError('E_CONFIG', 'train: optimizer must be a tf.Optimizer such as tf.train.adam(1e-3).', { field: 'optimizer' });
+  }
+  const { batches } = options;
+  const iterable =
+    typeof batches === 'function' ||
+    (typeof batches === 'object' && batches !== null && (Symbol.iterator in batches || Symbol.asyncIterator in batches));
+  if (!iterable) {
+    throw new SparseError('E_CONFIG', 'train: batches must be an array, an iterable, an async iterable or a function (epoch) => batches.', {
+      field: 'batches',
+    });
+  }
+  const steps = optionalCount('steps', options.steps);
+  const epochs = optionalCount('epochs', options.epochs);
+  if (steps === undefined && epochs === undefined) {
+    throw new SparseError('E_CONFIG', 'train: give steps or epochs (or both: training stops at whichever comes first).', {
+      field: 'steps',
+      allowed: 'an integer ≥ 0',
+    });
+  }
+  const perEpoch = Array.isArray(batches) ? batches.length : undefined;
+  const epochSteps = epochs !== undefined && perEpoch !== undefined ? epochs * perEpoch : undefined;
+  const totalSteps = steps === undefined ? epochSteps : epochSteps === undefined ? steps : Math.min(steps, epochSteps);
+  return {
+    parameters,
+    batches,
+    steps,
+    epochs,
+    totalSteps,
+    initialStep: optionalCount('initialStep', options.initialStep) ?? 0,
+    initialEpoch: optionalCount('initialEpoch', options.initialEpoch) ?? 0,
+    seed: validateSeed(options.seed),
+    disposeBatches: options.disposeBatches === true,
+    hooks: options.hooks ?? {},
+    signal: options.signal,
+    pruning: options.pruning === undefined ? undefined : validatePruning(options.pruning, parameters, names),
+  };
+}
+
+function validatePruning(pruning: GradualPruning, parameters: readonly NamedParameter[], names: ReadonlySet<string>): ResolvedPruning {
+  if (typeof pruning.scorer?.score !== 'function') {
+    throw new SparseError('E_CONFIG', 'train: pruning.scorer must be a Scorer (an object with score()).', { field: 'pruning.scorer' });
+  }
+  if (typeof pruning.pruner?.prune !== 'function') {
+    throw new SparseError('E_CONFIG', 'train: pruning.pruner must be a Pruner (an object with prune()).', { field: 'pruning.pruner' });
+  }
+  const { schedule } = pruning;
+  if (typeof schedule?.sparsityAt !== 'function' || typeof schedule.isUpdateStep !== 'function') {
+    throw new SparseError('E_CONFIG', 'train: pruning.schedule must be a Schedule (sparsityAt() and isUpdateStep()).', {
+      field: 'pruning.schedule',
+    });
+  }
+  const pruned = pruning.parameters ?? parameters.filter((p) => DEFAULT_PRUNABLE_ROLES.includes(p.role));
+  for (const parameter of pruned) {
+    if (!names.has(parameter.name)) {
+      throw new SparseError(
+        'E_CONFIG',
+        `train: pruning.parameters includes '${parameter.name}', which is not in parameters; the optimizer must update what is pruned.`,
+        { field: 'pruning.parameters', received: parameter.name },
+      );
+    }
+  }
+  if (pruned.length === 0) {
+    throw new SparseError('E_CONFIG', 'train: nothing to prune: no parameter has a dense-kernel or conv-kernel role; pass pruning.parameters.', {
+      field: 'pruning.parameters',
+    });
+  }
+  return { ...pruning, parameters: pruned };
+}
+
+function optionalCount(field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new SparseError('E_CONFIG', `train: ${field} must be an integer ≥ 0; got ${String(value)}.`, {
+      field,
+      received: value,
+      allowed: 'an integer ≥ 0',
+    });
+  }
+  return value;
+}
+
+function validateSeed(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new SparseError('E_CONFIG', `train: seed must be an integer in [0, 2^53); got ${String(value)}.`, {
+      field: 'seed',
+      received: value,
+      allowed: '[0, 2^53) integers',
+    });
+  }
+  return value;
+}
