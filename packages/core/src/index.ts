@@ -21,6 +21,16 @@ export { createRuntime, type RuntimeOptions, type SparseRuntime } from './runtim
 export type { BackendProvider } from './backends/backend-provider.js';
 export { cpuBackend, cpuBackendProvider, CPU_BACKEND_PLUGIN_ID } from './backends/cpu-backend.js';
 export { gradientsRegistered, registerGradients } from './backends/register-gradients.js';
+export { nodeFileSystem } from './io/node-builtins.js';
+export {
+  removeTemporaryFiles,
+  syncDirectory,
+  writeAll,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type AtomicContent,
+  type AtomicWriteOptions,
+} from './io/atomic-write.js';
 export {
   selectBackend,
   type BackendAttempt,

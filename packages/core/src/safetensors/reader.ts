@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { nodeFileSystem } from '../io/node-builtins.js';
 import { SparseError, isSparseError } from '../errors.js';
 import { decodeTensorData, decodeToFloat32, type DecodedTensorData } from './codec.js';
 import {
@@ -85,9 +86,10 @@ async function readExactly(handle: FileHandle, length: number, position: number,
  * ```
  */
 export async function openSafetensors(path: string): Promise<SafetensorsFile> {
+  const { fs } = nodeFileSystem(`read ${path}`);
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    handle = await fs.open(path, 'r');
   } catch (error) {
     const code = (error as { code?: string }).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : error instanceof Error ? error.message : String(error);

@@ -1,5 +1,5 @@
 import { SparseError } from '../errors.js';
-import { writeAll, writeFileAtomically } from './atomic-file.js';
+import { writeAll, writeFileAtomic } from '../io/atomic-write.js';
 import {
   buildSafetensorsHeader,
   parseSafetensorsHeader,
@@ -101,7 +101,7 @@ export async function writeSafetensors(
 ): Promise<readonly SafetensorsTensorInfo[]> {
   const list = ordered(entries, options);
   const { bytes: header, tensors } = buildSafetensorsHeader(list, options.metadata ?? {});
-  await writeFileAtomically(path, async (handle) => {
+  await writeFileAtomic(path, async (handle) => {
     await writeAll(handle, header, 0);
     for (const [index, entry] of list.entries()) {
       const info = tensors[index];

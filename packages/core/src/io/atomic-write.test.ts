@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isSparseError } from '@sparse/core';
+import { isSparseError } from '../errors.js';
 import { removeTemporaryFiles, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 
 let dir: string;
