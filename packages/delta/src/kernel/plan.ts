@@ -1,0 +1,144 @@
+import { SparseError } from '@sparse/core';
+import type { ResolvedDeltaPruneOptions } from '../options/delta-prune-options.js';
+import { BernoulliDrops } from './drop-stream.js';
+import { absDeltaInto, addAbsSums } from './float-kernels.js';
+import { CutDrops, DROP_ALL, DROP_NONE, RadixSelect, countEqual, type Cut } from './magnitude-cut.js';
+import { floorCount, type DeltaTensorSource } from './tensor-source.js';
+
+/** Fills drop flags chunk by chunk; `bits` are the float32 bits of the chunk's |δ| (magnitude only). */
+export interface Dropper {
+  fill(flags: Uint8Array, n: number, bits: Uint32Array): number;
+}
+
+/** How one tensor is pruned, decided before any output is written (internal). */
+export interface TensorDecision {
+  /** A fresh dropper replaying the tensor's drops from its first entry. */
+  createDropper(): Dropper;
+  /** Whether the dropper needs |δ| (magnitude). */
+  readonly needsAbsDelta: boolean;
+  /** The factor applied to kept deltas. */
+  readonly scale: number;
+}
+
+/** Scratch buffers for one chunk (internal). */
+export interface Scratch {
+  readonly absDelta: Float32Array;
+  readonly bits: Uint32Array;
+  readonly flags: Uint8Array;
+}
+
+/** Scratch buffers for chunks of up to `chunkElements` entries. */
+export function createScratch(chunkElements: number): Scratch {
+  const absDelta = new Float32Array(chunkElements);
+  return { absDelta, bits: new Uint32Array(absDelta.buffer), flags: new Uint8Array(chunkElements) };
+}
+
+async function scanAbs(source: DeltaTensorSource, scratch: Scratch, visit: (bits: Uint32Array, n: number) => void): Promise<void> {
+  for await (const chunk of source.chunks()) {
+    absDeltaInto(source.dtype, chunk.base, chunk.finetuned, chunk.n, scratch.absDelta);
+    visit(scratch.bits, chunk.n);
+  }
+}
+
+async function tensorCut(source: DeltaTensorSource, target: number, scratch: Scratch): Promise<Cut> {
+  if (target <= 0) return DROP_NONE;
+  if (target >= source.elementCount) return DROP_ALL;
+  const select = new RadixSelect(target);
+  await scanAbs(source, scratch, (bits, n) => select.addHigh(bits, n));
+  select.endHigh();
+  await scanAbs(source, scratch, (bits, n) => select.addLow(bits, n));
+  return select.endLow();
+}
+
+/** Per-tensor cuts of global magnitude pruning: one ranking over all sources, ties by (name, index). */
+async function globalCuts(sources: readonly DeltaTensorSource[], rate: number, scratch: Scratch): Promise<Map<string, Cut>> {
+  const total = sources.reduce((sum, source) => sum + source.elementCount, 0);
+  const target = floorCount(rate * total);
+  const cuts = new Map<string, Cut>();
+  if (target <= 0 || target >= total) {
+    for (const source of sources) cuts.set(source.name, target <= 0 ? DROP_NONE : DROP_ALL);
+    return cuts;
+  }
+  const select = new RadixSelect(target);
+  for (const source of sources) await scanAbs(source, scratch, (bits, n) => select.addHigh(bits, n));
+  select.endHigh();
+  const inBucket = new Map<string, number>();
+  for (const source of sources) {
+    let seen = 0;
+    await scanAbs(source, scratch, (bits, n) => {
+      seen += select.addLow(bits, n);
+    });
+    inBucket.set(source.name, seen);
+  }
+  const cut = select.endLow();
+  const byName = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let tiesLeft = cut.ties;
+  for (const source of byName) {
+    let ties = 0;
+    if (tiesLeft > 0 && (inBucket.get(source.name) ?? 0) > 0) {
+      let equal = 0;
+      await scanAbs(source, scratch, (bits, n) => {
+        equal += countEqual(bits, n, cut.key);
+      });
+      ties = Math.min(equal, tiesLeft);
+      tiesLeft -= ties;
+    }
+    cuts.set(source.name, { key: cut.key, ties });
+  }
+  return cuts;
+}
+
+async function l1Factor(source: DeltaTensorSource, createDropper: () => Dropper, scratch: Scratch): Promise<number> {
+  const sums = new Float64Array(2);
+  const dropper = createDropper();
+  await scanAbs(source, scratch, (bits, n) => {
+    dropper.fill(scratch.flags, n, bits);
+    addAbsSums(scratch.absDelta, scratch.flags, n, sums);
+  });
+  const [before, after] = sums as unknown as [number, number];
+  // mergekit's rescaled_masked_tensor: no rescale when either norm is below eps = 1e-7.
+  return before < 1e-7 || after < 1e-7 ? 1 : before / after;
+}
+
+/**
+ * Decides, for every source, which entries are dropped and the factor of the kept ones, reading
+ * the sources as many times as the method needs (random: none, or one pass for the L1 rescale;
+ * magnitude per tensor: two passes; global: two or three) (internal).
+ */
+export async function planDeltaPruning(
+  sources: readonly DeltaTensorSource[],
+  options: ResolvedDeltaPruneOptions,
+  scratch: Scratch,
+): Promise<Map<string, TensorDecision>> {
+  const { rate, method, rescale, seed } = options;
+  const globals = method === 'magnitude' && options.scope === 'global' ? await globalCuts(sources, rate, scratch) : undefined;
+  const decisions = new Map<string, TensorDecision>();
+  for (const source of sources) {
+    let createDropper: () => Dropper;
+    if (method === 'random') {
+      createDropper = () => new BernoulliDrops(seed, source.name, rate);
+    } else {
+      const cut = globals?.get(source.name) ?? (await tensorCut(source, floorCount(rate * source.elementCount), scratch));
+      createDropper = () => new CutDrops(cut);
+    }
+    let scale: number;
+    switch (rescale.kind) {
+      case 'dare':
+        scale = rate < 1 ? 1 / (1 - rate) : 1;
+        break;
+      case 'none':
+        scale = 1;
+        break;
+      case 'q':
+        scale = 1 / rescale.qOf(source.name);
+        break;
+      case 'l1':
+        scale = await l1Factor(source, createDropper, scratch);
+        break;
+      default:
+        throw new SparseError('E_INTERNAL', `Unknown rescale rule ${JSON.stringify(rescale)}.`);
+    }
+    decisions.set(source.name, { createDropper, needsAbsDelta: method === 'magnitude', scale });
+  }
+  return decisions;
+}
