@@ -147,3 +147,6 @@ export { taylorScorer, type TaylorScorerOptions } from './scoring/taylor.js';
 export { MovementScores, type MovementScoresOptions } from './scoring/movement.js';
 export { createScorer, SCORER_OPTIONS, type ScorerName } from './scoring/create-scorer.js';
 export { sparseToolkit, TOOLKIT_PLUGIN_ID } from './toolkit-plugin.js';
+export { FusedAdamOptimizer, fusedAdam, isMaskAwareOptimizer, type MaskAwareOptimizer } from './training/fused-adam.js';
+export { fusedDense, type FusedDenseOptions } from './training/fused-dense.js';
+export { meanSoftmaxCrossEntropy } from './training/softmax-cross-entropy.js';

@@ -6,6 +6,7 @@ import type { Regularizer } from '../contracts/regularizer.js';
 import type { StepContext } from '../contracts/step-context.js';
 import { SparseError } from '../errors.js';
 import { resolveMaskEntries, type MaskEntry } from './mask-entries.js';
+import { isMaskAwareOptimizer } from './fused-adam.js';
 import { explainMissingGradient } from './missing-gradient.js';
 import { bindRegularizers, type RegularizerBinding } from './regularizer-binding.js';
 
@@ -52,7 +53,9 @@ export interface MaskedOptimizerOptions {
 /**
  * A tfjs optimizer wrapped so that pruned weights stay pruned (spec §0):
  *
- * 1. gradients of masked weights are multiplied by the mask before the wrapped update;
+ * 1. gradients of masked weights are multiplied by the mask before the wrapped update (an inner
+ *    optimizer that implements {@link MaskAwareOptimizer}, such as {@link fusedAdam}, is handed
+ *    the masks and does steps 1 and 2 in its own pass, without extra kernels);
  * 2. after the update, `w ← m ⊙ w` for every masked parameter (Adam moments, momentum and weight
  *    decay can move a weight whose gradient is zero);
  * 3. each regularizer's `proximalStep` runs (inside a `tf.tidy`) with a {@link StepContext}
@@ -106,6 +109,7 @@ export class MaskedOptimizer extends tf.Optimizer {
   private currentMasks: MaskSet = new Map();
   private entries: readonly MaskEntry[] = [];
   private byVariableName: ReadonlyMap<string, MaskEntry> = new Map();
+  private maskByVariable: ReadonlyMap<string, Tensor> = new Map();
   private currentStep: number;
 
   constructor(inner: tf.Optimizer, options: MaskedOptimizerOptions) {
@@ -181,6 +185,7 @@ export class MaskedOptimizer extends tf.Optimizer {
     this.currentMasks = masks;
     this.entries = entries;
     this.byVariableName = new Map(entries.map((entry) => [entry.variable.name, entry]));
+    this.maskByVariable = new Map(entries.map((entry) => [entry.variable.name, entry.mask]));
     if (options.apply !== false) this.reapplyMasks();
   }
 
@@ -206,13 +211,18 @@ export class MaskedOptimizer extends tf.Optimizer {
 
   /** Masks the gradients, runs the wrapped update, re-applies the masks, then the proximal steps. */
   override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
-    const created: Tensor[] = [];
-    try {
-      this.inner.applyGradients(this.maskGradients(variableGradients, created));
-    } finally {
-      tf.dispose(created);
+    if (this.entries.length > 0 && isMaskAwareOptimizer(this.inner)) {
+      // The inner optimizer folds g ← m ⊙ g and w ← m ⊙ w into its own update (e.g. fusedAdam).
+      this.inner.applyMaskedGradients(variableGradients, this.maskByVariable);
+    } else {
+      const created: Tensor[] = [];
+      try {
+        this.inner.applyGradients(this.maskGradients(variableGradients, created));
+      } finally {
+        tf.dispose(created);
+      }
+      this.reapplyMasks();
     }
-    this.reapplyMasks();
     if (this.proximal.length > 0) {
       const context = this.stepContext();
       // Inside a tidy: `v.assign(tf.tidy(() => …))` in a proximal step would otherwise leave the

@@ -1,0 +1,375 @@
+/**
+ * `pnpm bench`: every benchmark side by side with its PyTorch equivalent, then one summary table
+ * of ratios (ours/peer speed, >1 = ours faster) and bench/results/summary.json.
+ *
+ *   pnpm bench [--quick] [--only training-wasm,training-cpu,selection,delta,group-envelope] [--update-docs]
+ *
+ * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
+ * `--update-docs` rewrites the generated block of docs/performance.md (between its
+ * `<!-- bench:begin -->` and `<!-- bench:end -->` markers) with this run's tables.
+ *
+ * Each benchmark runs in its own process (a fresh tfjs backend, its own memory), prints its own
+ * tables and writes bench/results/<name>.json. Benchmarks owned by other packages are called when
+ * present and reported as "not available yet" otherwise:
+ *
+ *   delta            bench/delta/run.ts (or index.ts, or its only .ts file): DARE on a 1 GB checkpoint
+ *   group-envelope   every .ts file in packages/group-envelope/bench/: group prox scaling,
+ *                    compacted vs dense inference latency
+ *
+ * Their results join the summary when they write bench/results/<name>.json with a `summary` array
+ * of `{ "name", "ours", "peer", "unit", "ratio" }` rows (see bench/README.md).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describeMachine, machineInfo, type MachineInfo } from './lib/machine.js';
+import { findTorchPython, torchMissingReason } from './lib/peer.js';
+import { readResults, RESULTS_DIR, writeResults } from './lib/results.js';
+import { fmt, printTable } from './lib/stats.js';
+
+const repo = fileURLToPath(new URL('../', import.meta.url));
+const quick = process.argv.includes('--quick');
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? new Set((process.argv[onlyIndex + 1] ?? '').split(',')) : undefined;
+const selected = (name: string) => only === undefined || only.has(name);
+
+interface Job {
+  readonly name: string;
+  readonly script: string | undefined;
+  readonly args: readonly string[];
+  readonly missing?: string;
+}
+
+function firstExisting(paths: readonly string[]): string | undefined {
+  return paths.find((path) => existsSync(`${repo}${path}`));
+}
+
+function deltaScript(): string | undefined {
+  const folder = 'bench/delta/';
+  const named = firstExisting([`${folder}run.ts`, `${folder}index.ts`]);
+  if (named !== undefined || !existsSync(`${repo}${folder}`)) return named;
+  const scripts = readdirSync(`${repo}${folder}`).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
+  return scripts.length === 1 ? `${folder}${scripts[0] ?? ''}` : undefined;
+}
+
+function groupEnvelopeScripts(): string[] {
+  const folder = 'packages/group-envelope/bench/';
+  if (!existsSync(`${repo}${folder}`)) return [];
+  return readdirSync(`${repo}${folder}`)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => `${folder}${f}`);
+}
+
+const quickArgs = quick ? ['--quick'] : [];
+const jobs: Job[] = [];
+if (selected('training-wasm')) jobs.push({ name: 'training-wasm', script: 'bench/training.ts', args: ['--backend', 'wasm', ...quickArgs] });
+if (selected('training-cpu')) {
+  jobs.push({ name: 'training-cpu', script: 'bench/training.ts', args: ['--backend', 'cpu', ...quickArgs, ...(quick ? ['--batches', '60'] : [])] });
+}
+if (selected('selection')) jobs.push({ name: 'selection', script: 'bench/selection.ts', args: quickArgs });
+if (selected('delta')) {
+  const script = deltaScript();
+  jobs.push(
+    script === undefined
+      ? { name: 'delta', script, args: [], missing: 'delta pruning (sparse dare, 1 GB checkpoint): not available yet (bench/delta/ has no run.ts)' }
+      : { name: 'delta', script, args: quickArgs },
+  );
+}
+if (selected('group-envelope')) {
+  const scripts = groupEnvelopeScripts();
+  if (scripts.length === 0) {
+    jobs.push({
+      name: 'group-envelope',
+      script: undefined,
+      args: [],
+      missing: 'group prox scaling and compacted-vs-dense latency: not available yet (no packages/group-envelope/bench/)',
+    });
+  }
+  for (const script of scripts) jobs.push({ name: `group-envelope/${script.split('/').at(-1) ?? script}`, script, args: quickArgs });
+}
+
+const python = findTorchPython();
+const started = machineInfo();
+const startedAt = Date.now();
+console.log(`pnpm bench${quick ? ' --quick' : ''}: ${jobs.length} benchmark(s)`);
+console.log(`machine: ${describeMachine(started)}`);
+console.log(python === null ? `PyTorch peers skipped: ${torchMissingReason}` : `PyTorch peers: ${python.executable} (torch ${python.torchVersion})`);
+
+interface JobOutcome {
+  readonly name: string;
+  readonly status: 'ok' | 'failed' | 'not available';
+  readonly note?: string;
+  readonly seconds?: number;
+  readonly ratioLines?: readonly string[];
+}
+
+const outcomes: JobOutcome[] = [];
+const summaryOnly = process.argv.includes('--summary-only');
+for (const job of summaryOnly ? [] : jobs) {
+  if (job.script === undefined) {
+    console.log(`\n=== ${job.name}: ${job.missing ?? 'not available yet'}`);
+    outcomes.push({ name: job.name, status: 'not available', note: job.missing ?? '' });
+    continue;
+  }
+  console.log(`\n=== ${job.name}: ${job.script} ${job.args.join(' ')}`);
+  const start = performance.now();
+  const { code, output } = await runScript(job.script, job.args);
+  const seconds = (performance.now() - start) / 1000;
+  const ok = code === '0';
+  // Lines of other teams' benchmarks that state a ratio, kept for the summary when they write no JSON.
+  const ratioLines = job.name.startsWith('training') || job.name === 'selection' ? [] : output.split('\n').filter((line) => /ratio/i.test(line)).map((line) => line.trim());
+  outcomes.push({ name: job.name, status: ok ? 'ok' : 'failed', seconds, ...(ok ? {} : { note: `exit ${code}` }), ...(ratioLines.length > 0 ? { ratioLines } : {}) });
+}
+
+/** Runs one benchmark script in its own Node process, echoing and collecting its standard output. */
+function runScript(script: string, args: readonly string[]): Promise<{ code: string; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './bench/lib/register.mjs', script, ...args], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    const timer = setTimeout(() => child.kill('SIGTERM'), 60 * 60 * 1000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      output = (output + chunk.toString()).slice(-200_000);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: String(code ?? signal), output });
+    });
+  });
+}
+
+if (summaryOnly) {
+  // Rebuild the summary from the result files already in bench/results/, keeping what the last
+  // summary said about the benchmarks that write none (their ratio lines, "not available").
+  for (const name of ['training-wasm', 'training-cpu', 'selection']) {
+    if (readResults(name) !== undefined) outcomes.push({ name, status: 'ok' });
+  }
+  const previous = readResults<{ outcomes?: JobOutcome[] }>('summary')?.outcomes ?? [];
+  for (const outcome of previous) if (!outcomes.some((o) => o.name === outcome.name)) outcomes.push(outcome);
+}
+
+// ---- summary ----
+interface SummaryRow {
+  readonly benchmark: string;
+  readonly name: string;
+  readonly ours: string;
+  readonly peer: string;
+  readonly ratio: number | undefined;
+}
+
+interface TrainingFile {
+  readonly date: string;
+  readonly machine: MachineInfo;
+  readonly results: readonly {
+    readonly batch: number;
+    readonly arms: readonly { readonly name: string; readonly msPerStep: number; readonly samplesPerSecond: number }[];
+    readonly ratios: Record<string, number>;
+  }[];
+}
+
+interface SelectionFile {
+  readonly date: string;
+  readonly machine: MachineInfo;
+  readonly results: readonly { readonly n: number; readonly ms: Record<string, number>; readonly ratios: Record<string, number> }[];
+  readonly endToEndWasm1e7: Record<string, number>;
+}
+
+interface ForeignFile {
+  readonly summary?: readonly { readonly name: string; readonly ours?: number | string; readonly peer?: number | string; readonly unit?: string; readonly ratio?: number }[];
+}
+
+const rows: SummaryRow[] = [];
+const checks: { readonly goal: string; readonly value: string; readonly met: boolean | undefined }[] = [];
+const ran = new Set(outcomes.filter((o) => o.status === 'ok').map((o) => o.name));
+
+for (const backend of ['wasm', 'cpu']) {
+  const file = ran.has(`training-${backend}`) ? readResults<TrainingFile>(`training-${backend}`) : undefined;
+  for (const result of file?.results ?? []) {
+    const arm = (name: string) => result.arms.find((a) => a.name === name);
+    const bestTorch = result.arms
+      .filter((a) => a.name.startsWith('torch') && a.name.endsWith('masked') && Number.isFinite(a.msPerStep))
+      .sort((a, b) => a.msPerStep - b.msPerStep)[0];
+    const label = `LeNet training, ${backend}, batch ${result.batch}`;
+    for (const ours of ['fast masked', 'stock masked']) {
+      const mine = arm(ours);
+      const ratioKey = Object.keys(result.ratios).find((key) => key.startsWith(`${ours} vs best torch`));
+      const ratio =
+        bestTorch === undefined
+          ? undefined
+          : ours === 'fast masked'
+            ? result.ratios[ratioKey ?? '']
+            : result.ratios[`stock masked vs ${bestTorch.name}`];
+      rows.push({
+        benchmark: label,
+        name: `${ours} vs ${bestTorch?.name ?? 'torch (skipped)'} (samples/s)`,
+        ours: fmt(mine?.samplesPerSecond),
+        peer: fmt(bestTorch?.samplesPerSecond),
+        ratio,
+      });
+    }
+    const torch2 = arm('torch×2 masked');
+    if (torch2 !== undefined) {
+      rows.push({
+        benchmark: label,
+        name: 'fast masked vs torch×2 masked (samples/s)',
+        ours: fmt(arm('fast masked')?.samplesPerSecond),
+        peer: fmt(torch2.samplesPerSecond),
+        ratio: result.ratios['fast masked vs torch×2 masked'],
+      });
+    }
+    rows.push({
+      benchmark: label,
+      name: 'fast masked vs stock masked (samples/s)',
+      ours: fmt(arm('fast masked')?.samplesPerSecond),
+      peer: `stock ${fmt(arm('stock masked')?.samplesPerSecond)}`,
+      ratio: result.ratios['fast / stock speed-up (masked)'],
+    });
+    const overhead = result.ratios['fast masked overhead'];
+    const isolated = result.ratios['fast masked overhead, isolated'];
+    const percent = (x: number | undefined) => `${fmt(100 * (x ?? NaN), 2)} %`;
+    rows.push({ benchmark: label, name: 'masked-step overhead, fast: whole steps (masked / plain − 1)', ours: percent(overhead), peer: '', ratio: undefined });
+    rows.push({ benchmark: label, name: 'masked-step overhead, fast: update alone / plain step', ours: percent(isolated), peer: '', ratio: undefined });
+    rows.push({ benchmark: label, name: 'masked-step overhead, stock: update alone / plain step', ours: percent(result.ratios['stock masked overhead, isolated']), peer: '', ratio: undefined });
+    if (backend === 'wasm' && result.batch === 60) {
+      const vsTorch = Object.entries(result.ratios).find(([key]) => key.startsWith('fast masked vs best torch'))?.[1];
+      const best = result.ratios['fast masked vs torch×1 masked, best rounds'];
+      checks.push({
+        goal: 'masked training, wasm, batch 60, at least as fast as PyTorch (median of round ratios; fastest rounds)',
+        value: `${fmt(vsTorch)}x; ${fmt(best)}x`,
+        met: vsTorch === undefined ? undefined : vsTorch >= 1,
+      });
+      checks.push({
+        goal: 'masked-step overhead under 3 % (update alone; whole steps)',
+        value: `${percent(isolated)}; ${percent(overhead)}`,
+        met: isolated === undefined ? undefined : isolated < 0.03,
+      });
+    }
+  }
+}
+
+const selection = ran.has('selection') ? readResults<SelectionFile>('selection') : undefined;
+for (const result of selection?.results ?? []) {
+  const label = `k-th smallest magnitude, n = ${result.n.toExponential(0)}`;
+  rows.push({
+    benchmark: label,
+    name: 'core valueAtRank vs torch.kthvalue (ms)',
+    ours: fmt(result.ms['core valueAtRank']),
+    peer: fmt(result.ms['torch kthvalue']),
+    ratio: result.ratios['core valueAtRank vs torch kthvalue'],
+  });
+  rows.push({
+    benchmark: label,
+    name: 'prototype one-pass select vs torch.kthvalue (ms)',
+    ours: fmt(result.ms.prototype),
+    peer: fmt(result.ms['torch kthvalue']),
+    ratio: result.ratios['prototype vs torch kthvalue'],
+  });
+  rows.push({ benchmark: label, name: 'read floor (one pass over the data, ms)', ours: fmt(result.ms['read floor']), peer: '', ratio: undefined });
+  if (result.n === 1e7) {
+    const core = result.ms['core valueAtRank'];
+    checks.push({ goal: 'global threshold over 1e7 values under 30 ms (core)', value: `${fmt(core)} ms`, met: core === undefined ? undefined : core < 30 });
+  }
+}
+
+const foreign = readdirSync(RESULTS_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+  .map((entry) => entry.name.replace(/\.json$/, ''))
+  .filter((name) => !['summary', 'selection', 'training-wasm', 'training-cpu'].includes(name))
+  .filter((name) => summaryOnly || statSync(`${RESULTS_DIR}${name}.json`).mtimeMs >= startedAt); // written by this run
+for (const name of foreign) {
+  const file = readResults<ForeignFile>(name);
+  for (const row of file?.summary ?? []) {
+    const unit = row.unit === undefined ? '' : ` ${row.unit}`;
+    rows.push({
+      benchmark: name,
+      name: row.name,
+      ours: typeof row.ours === 'number' ? `${fmt(row.ours)}${unit}` : (row.ours ?? ''),
+      peer: typeof row.peer === 'number' ? `${fmt(row.peer)}${unit}` : (row.peer ?? ''),
+      ratio: row.ratio,
+    });
+  }
+}
+
+/** When each results file was measured, and the load average before and after. */
+const runLines: string[] = [];
+for (const name of ['training-wasm', 'training-cpu', 'selection']) {
+  if (!ran.has(name)) continue;
+  const file = readResults<{ date?: string; machine?: { loadAverage?: number[]; loadAverageBefore?: number[] } }>(name);
+  if (file?.date === undefined) continue;
+  const before = file.machine?.loadAverageBefore?.[0];
+  const after = file.machine?.loadAverage?.[0];
+  runLines.push(`${name}: measured ${file.date.slice(0, 16).replace('T', ' ')} UTC, 1-min load average ${fmt(before)} before, ${fmt(after)} after`);
+}
+
+const ended = machineInfo();
+printTable(
+  'SUMMARY (ratio = peer time / our time: >1 = ours faster; medians of per-round ratios)',
+  ['benchmark', 'measure', 'ours', 'PyTorch', 'ratio'],
+  rows.map((r) => [r.benchmark, r.name, r.ours, r.peer, r.ratio === undefined ? '' : `${fmt(r.ratio)}x`]),
+);
+printTable(
+  'Done-when checks (issue #8)',
+  ['goal', 'measured', 'met'],
+  checks.map((c) => [c.goal, c.value, c.met === undefined ? 'n/a' : c.met ? 'yes' : 'NO']),
+);
+for (const outcome of outcomes.filter((o) => o.ratioLines !== undefined && !foreign.some((name) => o.name.startsWith(name)))) {
+  for (const line of outcome.ratioLines ?? []) console.log(`  ${outcome.name}: ${line}`);
+}
+for (const outcome of outcomes.filter((o) => o.status !== 'ok')) console.log(`  ${outcome.name}: ${outcome.status}${outcome.note === undefined ? '' : ` (${outcome.note})`}`);
+for (const line of runLines) console.log(`  ${line}`);
+console.log(`\nload average at start ${started.loadAverage.join(' ')}, at end ${ended.loadAverage.join(' ')} (${ended.logicalCores} cores)`);
+const path = writeResults('summary', {
+  command: `pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+  date: new Date().toISOString(),
+  machine: { ...ended, loadAverageAtStart: started.loadAverage },
+  outcomes,
+  rows,
+  checks,
+  runs: runLines,
+});
+console.log(`summary: ${path}`);
+if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+
+if (process.argv.includes('--update-docs')) {
+  const docs = `${repo}docs/performance.md`;
+  const begin = '<!-- bench:begin -->';
+  const end = '<!-- bench:end -->';
+  const text = existsSync(docs) ? readFileSync(docs, 'utf8') : `# Performance\n\n${begin}\n${end}\n`;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) {
+    console.log(`docs/performance.md has no ${begin} … ${end} block; not updated`);
+  } else {
+    const cell = (value: string) => value.replace(/\|/g, '\\|');
+    const block = [
+      begin,
+      '',
+      `Generated by \`pnpm bench${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      '',
+      `Machine: ${ended.cpuModel}, ${ended.logicalCores} logical cores, ${ended.memoryGiB} GiB; Node ${ended.node}, tfjs ${ended.tfjs}, torch ${ended.torch ?? 'n/a'} (${ended.python ?? 'no Python with torch'}).`,
+      '',
+      ...runLines.map((line) => `- ${line}`),
+      '',
+      '| benchmark | measure | ours | PyTorch | ratio (>1 = ours faster) |',
+      '|---|---|---:|---:|---:|',
+      ...rows.map((r) => `| ${cell(r.benchmark)} | ${cell(r.name)} | ${cell(r.ours)} | ${cell(r.peer)} | ${r.ratio === undefined ? '' : `${fmt(r.ratio)}x`} |`),
+      '',
+      '| Done-when check | measured | met |',
+      '|---|---:|:---:|',
+      ...checks.map((c) => `| ${cell(c.goal)} | ${cell(c.value)} | ${c.met === undefined ? 'n/a' : c.met ? 'yes' : 'no'} |`),
+      ...outcomes
+        .filter((o) => o.status !== 'ok' || (o.ratioLines?.length ?? 0) > 0)
+        .flatMap((o) => (o.status === 'ok' ? (o.ratioLines ?? []).map((line) => `- ${o.name}: ${line}`) : [`- ${o.name}: ${o.status}${o.note === undefined ? '' : ` (${o.note})`}`])),
+      '',
+      end,
+    ].join('\n');
+    const temporary = `${docs}.${process.pid}.tmp`;
+    writeFileSync(temporary, text.slice(0, from) + block + text.slice(to + end.length));
+    renameSync(temporary, docs);
+    console.log('docs/performance.md updated');
+  }
+}

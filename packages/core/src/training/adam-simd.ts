@@ -1,0 +1,173 @@
+/**
+ * The fused Adam update as a tiny WebAssembly SIMD module that runs directly on the `wasm`
+ * backend's memory (internal module of `training/`): four float32 lanes per instruction, in
+ * place, over `w, g, m, v` (and a mask). The module is assembled here from its instructions
+ * (about 300 bytes, no build step, no file to ship) and imports the backend's own
+ * `WebAssembly.Memory`, so tensors are neither copied nor allocated.
+ *
+ * Each function processes the first `n` elements, `n` a multiple of 4; the caller does the rest.
+ *
+ *   adam(w, g, m, v, n, β1, 1−β1, β2, 1−β2, a, s, ε)
+ *   adam_masked(w, g, m, v, mask, n, β1, 1−β1, β2, 1−β2, a, s, ε)
+ *
+ * with `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g²`, `w ← w − a·m / (s·√v + ε)` where
+ * `a = lr / (1 − β1^t)` and `s = 1 / √(1 − β2^t)`; the masked variant multiplies `g` by the mask
+ * first and the new `w` by it last.
+ */
+
+/** The two exported functions. */
+export interface AdamSimd {
+  adam(w: number, g: number, m: number, v: number, n: number, b1: number, ob1: number, b2: number, ob2: number, a: number, s: number, eps: number): void;
+  adam_masked(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    mask: number,
+    n: number,
+    b1: number,
+    ob1: number,
+    b2: number,
+    ob2: number,
+    a: number,
+    s: number,
+    eps: number,
+  ): void;
+}
+
+const I32 = 0x7f;
+const F32 = 0x7d;
+const V128 = 0x7b;
+
+function uleb(value: number): number[] {
+  const out: number[] = [];
+  let rest = value >>> 0;
+  do {
+    let byte = rest & 0x7f;
+    rest >>>= 7;
+    if (rest !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (rest !== 0);
+  return out;
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vector(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+// Instructions.
+const get = (index: number): number[] => [0x20, ...uleb(index)];
+const set = (index: number): number[] => [0x21, ...uleb(index)];
+const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+const load = (): number[] => [...simd(0x00), 4, 0]; // v128.load align=16 offset=0
+const store = (): number[] => [...simd(0x0b), 4, 0];
+const splat = simd(0x13);
+const fsqrt = simd(0xe3);
+const fadd = simd(0xe4);
+const fsub = simd(0xe5);
+const fmul = simd(0xe6);
+const fdiv = simd(0xe7);
+const i32Add = [0x6a];
+const i32Shl = [0x74];
+const i32GeU = [0x4f];
+const i32Const = (value: number): number[] => [0x41, ...uleb(value)]; // small non-negative values only
+const address = (pointer: number, offset: number): number[] => [...get(pointer), ...get(offset), ...i32Add];
+
+/**
+ * The body of one function. Parameters: pointers (w, g, m, v[, mask]), n, then seven f32 scalars.
+ * Locals after the parameters: off, end (i32), then B1, OB1, B2, OB2, A, S, EPS, G, M, V, K (v128).
+ */
+function body(masked: boolean): number[] {
+  const [W, Gp, Mp, Vp] = [0, 1, 2, 3];
+  const MASK = 4;
+  const N = masked ? 5 : 4;
+  const scalar0 = N + 1; // b1, ob1, b2, ob2, a, s, eps
+  const OFF = scalar0 + 7;
+  const END = OFF + 1;
+  const vec = END + 1;
+  const [B1, OB1, B2, OB2, A, S, EPS, G, M, V, K] = Array.from({ length: 11 }, (_, i) => vec + i) as [
+    number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  const code: number[] = [];
+  // end = n << 2; off = 0 (locals start at zero); splat the scalars.
+  code.push(...get(N), ...i32Const(2), ...i32Shl, ...set(END));
+  [B1, OB1, B2, OB2, A, S, EPS].forEach((local, i) => code.push(...get(scalar0 + i), ...splat, ...set(local)));
+  code.push(0x02, 0x40, 0x03, 0x40); // block, loop
+  code.push(...get(OFF), ...get(END), ...i32GeU, 0x0d, 1); // br_if 1 when off >= end
+  // G = g[off] (· K)
+  if (masked) {
+    code.push(...address(MASK, OFF), ...load(), ...set(K));
+    code.push(...address(Gp, OFF), ...load(), ...get(K), ...fmul, ...set(G));
+  } else {
+    code.push(...address(Gp, OFF), ...load(), ...set(G));
+  }
+  // M = B1·m + OB1·G; m[off] = M
+  code.push(...get(B1), ...address(Mp, OFF), ...load(), ...fmul, ...get(OB1), ...get(G), ...fmul, ...fadd, ...set(M));
+  code.push(...address(Mp, OFF), ...get(M), ...store());
+  // V = B2·v + OB2·G·G; v[off] = V
+  code.push(...get(B2), ...address(Vp, OFF), ...load(), ...fmul, ...get(OB2), ...get(G), ...fmul, ...get(G), ...fmul, ...fadd, ...set(V));
+  code.push(...address(Vp, OFF), ...get(V), ...store());
+  // w[off] = (w − A·M / (S·√V + EPS)) (· K)
+  code.push(...address(W, OFF));
+  code.push(...address(W, OFF), ...load(), ...get(A), ...get(M), ...fmul, ...get(S), ...get(V), ...fsqrt, ...fmul, ...get(EPS), ...fadd, ...fdiv, ...fsub);
+  if (masked) code.push(...get(K), ...fmul);
+  code.push(...store());
+  // off += 16; continue
+  code.push(...get(OFF), ...i32Const(16), ...i32Add, ...set(OFF), 0x0c, 0);
+  code.push(0x0b, 0x0b, 0x0b); // end loop, end block, end function
+  const locals = vector([
+    [...uleb(2), I32],
+    [...uleb(11), V128],
+  ]);
+  const full = [...locals, ...code];
+  return [...uleb(full.length), ...full];
+}
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const params = (pointers: number): number[] => [...Array<number>(pointers + 1).fill(I32), ...Array<number>(7).fill(F32)];
+  const funcType = (pointers: number): number[] => [0x60, ...vector(params(pointers).map((t) => [t])), 0];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector([funcType(4), funcType(5)])),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
+    ...section(3, vector([[0], [1]])),
+    ...section(7, vector([
+      [...name('adam'), 0x00, 0],
+      [...name('adam_masked'), 0x00, 1],
+    ])),
+    ...section(10, vector([body(false), body(true)])),
+  ];
+  return new Uint8Array(bytes);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, AdamSimd>();
+
+/**
+ * The SIMD Adam functions bound to `memory`, or `undefined` where WebAssembly SIMD is missing.
+ */
+export function adamSimdFor(memory: WebAssembly.Memory): AdamSimd | undefined {
+  const known = instances.get(memory);
+  if (known !== undefined) return known;
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(moduleBytes());
+    } catch {
+      compiled = null;
+    }
+  }
+  if (compiled === null) return undefined;
+  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+  const functions = instance.exports as unknown as AdamSimd;
+  instances.set(memory, functions);
+  return functions;
+}
