@@ -1,1 +1,16 @@
-export {};
+export { main, rootHelp } from './main.js';
+export { nodeIo, type CliIo } from './io.js';
+export { EXIT_FAILURE, EXIT_USAGE, type CliCommand } from './command.js';
+export { exitCodeOf } from './exit-code.js';
+export { cliVersion } from './version.js';
+export { builtinCommands } from './commands/index.js';
+export { pruneCommand } from './commands/prune.js';
+export { runCommand } from './commands/run.js';
+export type { PruneOptions, PrunePattern, PruneScorerName } from './prune/prune-options.js';
+export { PRUNE_FLAGS, parsePattern, parsePruneArgs } from './prune/parse-prune-args.js';
+export { planPrune, zeroPrunedBytes, type TensorPlan } from './prune/plan.js';
+export { selectMasks, type SelectMasksContext, type TensorToPrune } from './prune/select-masks.js';
+export { runPrune, type PruneResult } from './prune/run-prune.js';
+export { formatSparsityTable, sparsityRows, type SparsityRow } from './prune/sparsity-table.js';
+export { tfToTorch, torchShapeToTf, torchToTf } from './prune/layout.js';
+export { usageError } from './prune/usage-error.js';

@@ -1,1 +1,26 @@
-export {};
+export { glorotNormalStd, glorotNormalValues } from './model/glorot.js';
+export { createMlp, type LthModel, type MlpOptions } from './model/mlp.js';
+
+export { readParameterValues, assignParameterValues, type ParameterValues } from './imp/parameter-values.js';
+export { tensorRates, type PruningRates } from './imp/rates.js';
+export { pruneMasks, prunePools, pruneCount, remainingFraction, type PruneMasksOptions, type PrunePool, type PruningScope } from './imp/prune-masks.js';
+export { scoreParameters } from './imp/scoring.js';
+export { shuffleMasks, SHUFFLE_MODES, type ShuffleMode } from './imp/shuffle-masks.js';
+export { percentile, percentileMasks } from './imp/percentile-masks.js';
+export { impPruneStep, defaultPrunable, mirlPrunable, oneShotPools, type ImpPruneStepOptions, type ImpSelection } from './imp/prune-step.js';
+export { runImp, type BranchName, type ImpLevel, type ImpOptions, type ImpResult, type ImpTrainContext } from './imp/run-imp.js';
+export { instability, type InstabilityOptions, type InstabilityResult } from './imp/instability.js';
+
+export { captureAdamState, restoreAdamState, type AdamState } from './training/adam-state.js';
+export { earlyStopping, type EarlyStop, type EvalRecord } from './training/early-stopping.js';
+export { createEvaluator, type Evaluation, type Evaluator } from './training/evaluator.js';
+export { trainRound, type BatchProvider, type RoundCheckpoint, type RoundResult, type TrainRoundOptions } from './training/train-round.js';
+
+export { lthConfigSchema, validateLthConfig, loadLthConfig, type LthExperimentConfig } from './experiment/config.js';
+export { planExperiment, predictedRemaining, FASHION_MNIST_TRAIN_COUNT, type ExperimentPlan, type PlannedUnit } from './experiment/plan.js';
+export { encodeRoundCheckpoint, decodeRoundCheckpoint, valuesToSnapshot, snapshotToValues } from './experiment/checkpoint-codec.js';
+export { runReplicate, type ReplicatePayload, type UnitSummary } from './experiment/replicate-job.js';
+export { runLthExperiment, resolveDatasetDir, type LthExperimentResult, type RunLthExperimentOptions } from './experiment/run-experiment.js';
+export { summarizeLevels, type LevelStats, type Spread } from './report/summarize.js';
+export { buildLthReport, resultsTable, lthFindings } from './report/lth-report.js';
+export { readLthSummaries, writeLthResults } from './report/write-results.js';

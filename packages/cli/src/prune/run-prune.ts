@@ -1,0 +1,109 @@
+import { rm } from 'node:fs/promises';
+import { wasmBackend } from '@sparse/backend-wasm';
+import {
+  SAFETENSORS_DTYPE_SIZES,
+  createRuntime,
+  openSafetensors,
+  writeMaskFile,
+  writeSafetensors,
+  type BinaryMask,
+  type SafetensorsEntry,
+} from '@sparse/core';
+import type { CliIo } from '../io.js';
+import { planPrune, zeroPrunedBytes } from './plan.js';
+import type { PruneOptions } from './prune-options.js';
+import { selectMasks, type TensorToPrune } from './select-masks.js';
+import { sparsityRows, type SparsityRow } from './sparsity-table.js';
+
+/**
+ * What a prune did: the table rows, the masks of the pruned tensors (1 = kept, PyTorch layout,
+ * row-major) and the backend it ran on.
+ *
+ * @example
+ * ```ts
+ * import type { PruneResult } from '@sparse/cli';
+ *
+ * const result: PruneResult = { rows: [], masks: new Map(), backend: 'wasm' };
+ * ```
+ */
+export interface PruneResult {
+  readonly rows: readonly SparsityRow[];
+  readonly masks: ReadonlyMap<string, Uint8Array>;
+  readonly backend: string;
+}
+
+/** `--backend`, else `SPARSE_BACKEND`, else `wasm` (the command line's default backend). */
+function backendRequest(options: PruneOptions, io: CliIo): { backend?: string; env: Readonly<Record<string, string | undefined>> } {
+  if (options.backend !== undefined) return { backend: options.backend, env: io.env };
+  const fromEnv = io.env['SPARSE_BACKEND'];
+  if (fromEnv !== undefined && fromEnv !== '') return { env: io.env };
+  return { backend: 'wasm', env: io.env };
+}
+
+/**
+ * Prunes a safetensors checkpoint in PyTorch layout as `sparse prune` does, after its arguments
+ * were validated by `parsePruneArgs`: reads the header (validating it), plans which tensors to
+ * prune, starts the backend, selects the masks, then writes the pruned weights (every tensor of
+ * the input, in its order, dtype and metadata kept; pruned elements set to +0 in place, so kept
+ * weights are bit-identical) and, when asked, the masks (U8, 1 = kept). Both writes are atomic;
+ * if the second fails the first is removed. Warnings go to `io.stderr`.
+ *
+ * @example
+ * ```ts
+ * import { nodeIo, parsePruneArgs, runPrune } from '@sparse/cli';
+ *
+ * const io = nodeIo();
+ * const options = await parsePruneArgs(['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5'], io.cwd);
+ * const { rows } = await runPrune(options, io);
+ * ```
+ */
+export async function runPrune(options: PruneOptions, io: CliIo): Promise<PruneResult> {
+  const warn = (message: string) => io.stderr(`warning: ${message}\n`);
+  const file = await openSafetensors(options.input);
+  try {
+    const plans = planPrune(file.header, options);
+    const runtime = await createRuntime({ ...backendRequest(options, io), plugins: [wasmBackend()], onWarning: warn });
+    if (options.sparsity === 1) warn('--sparsity 1 prunes every selected weight.');
+    if (options.pattern.kind === 'n:m') {
+      const { n, m } = options.pattern;
+      for (const { info } of plans.filter((plan) => plan.prune && (plan.info.shape[1] ?? 1) % m !== 0)) {
+        warn(`${info.name}: its input dimension ${info.shape[1] ?? 1} is not a multiple of ${m}; its last group of each row is shorter and keeps up to ${n}.`);
+      }
+    }
+
+    const tensors: TensorToPrune[] = [];
+    for (const { info } of plans.filter((plan) => plan.prune)) {
+      tensors.push({ name: info.name, shape: info.shape, values: await file.readFloat32(info.name) });
+    }
+    const masks = await selectMasks(tensors, options, { runtime, onWarning: warn });
+    tensors.length = 0; // let the weights go before writing
+
+    const entries: SafetensorsEntry[] = plans.map(({ info }) => ({
+      name: info.name,
+      dtype: info.dtype,
+      shape: info.shape,
+      data: async () => {
+        const bytes = await file.readBytes(info.name);
+        const kept = masks.get(info.name);
+        return kept === undefined ? bytes : zeroPrunedBytes(bytes, SAFETENSORS_DTYPE_SIZES[info.dtype], kept);
+      },
+    }));
+    await writeSafetensors(options.output, entries, { metadata: file.header.metadata });
+    if (options.masks !== undefined) {
+      const binary = new Map<string, BinaryMask>();
+      for (const { info } of plans) {
+        const kept = masks.get(info.name);
+        if (kept !== undefined) binary.set(info.name, { shape: info.shape, kept });
+      }
+      try {
+        await writeMaskFile(options.masks, binary, 'u8');
+      } catch (error) {
+        await rm(options.output, { force: true });
+        throw error;
+      }
+    }
+    return { rows: sparsityRows(plans, masks), masks, backend: runtime.backend };
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  createPruner,
+  magnitudeScorer,
+  randomScorer,
+  type NamedParameter,
+  type ParameterRole,
+  type SparseRuntime,
+} from '@sparse/core';
+import { tfToTorch, torchShapeToTf, torchToTf } from './layout.js';
+import type { PruneOptions } from './prune-options.js';
+
+/**
+ * A tensor to prune: its name, shape in PyTorch layout and float32 values, row-major.
+ *
+ * @example
+ * ```ts
+ * import type { TensorToPrune } from '@sparse/cli';
+ *
+ * const t: TensorToPrune = { name: 'fc.weight', shape: [2, 2], values: Float32Array.of(0.1, -2, 3, 0.4) };
+ * ```
+ */
+export interface TensorToPrune {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+/**
+ * What mask selection needs besides the tensors and options: the runtime whose backend runs the
+ * scorer, and where warnings go.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from '@sparse/core';
+ * import type { SelectMasksContext } from '@sparse/cli';
+ *
+ * const context: SelectMasksContext = { runtime: await createRuntime({ backend: 'cpu' }), onWarning: console.warn };
+ * ```
+ */
+export interface SelectMasksContext {
+  readonly runtime: SparseRuntime;
+  readonly onWarning: (message: string) => void;
+}
+
+/**
+ * Selects the masks (1 = kept, PyTorch layout, row-major) of the tensors to prune with the core
+ * pruner (`createPruner`): the magnitude or seeded random scorer, the scope's allocation, the
+ * selection mode (`--mode`) and the pattern, without the collapse guard (a tensor may lose every
+ * weight, as in PyTorch; a warning says so).
+ *
+ * Layout: unstructured selection runs on the tensors as stored (PyTorch layout), so ties are
+ * broken by their flat index there, tensor order first for `global`. N:M selection runs in
+ * TensorFlow layout (`[out, in, …]` → `[…, in, out]`), where the core N:M pattern groups M
+ * consecutive input weights for every output and spatial position, and the masks are moved back.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from '@sparse/core';
+ * import { parsePruneArgs, selectMasks } from '@sparse/cli';
+ *
+ * const options = await parsePruneArgs(['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5'], process.cwd());
+ * const masks = await selectMasks([{ name: 'w', shape: [2, 2], values: Float32Array.of(1, -2, 3, -4) }], options, {
+ *   runtime: await createRuntime({ backend: 'cpu' }),
+ *   onWarning: console.warn,
+ * });
+ * console.log(masks.get('w')); // Uint8Array [0, 0, 1, 1]
+ * ```
+ */
+export async function selectMasks(
+  tensors: readonly TensorToPrune[],
+  options: Pick<PruneOptions, 'sparsity' | 'scope' | 'scorer' | 'pattern' | 'mode' | 'seed'>,
+  context: SelectMasksContext,
+): Promise<Map<string, Uint8Array>> {
+  const transposed = options.pattern.kind === 'n:m';
+  const pruner = createPruner({
+    name: options.scorer,
+    pattern: options.pattern.kind === 'n:m' ? { kind: 'n:m', n: options.pattern.n, m: options.pattern.m } : 'unstructured',
+    mode: options.mode,
+    allowLayerCollapse: true,
+    onWarning: context.onWarning,
+  });
+  const scorer = options.scorer === 'random' ? randomScorer({ seed: options.seed }) : magnitudeScorer();
+  const parameters: NamedParameter[] = [];
+  const owned: tf.Tensor[] = [];
+  try {
+    for (const tensor of tensors) {
+      const shape = transposed ? torchShapeToTf(tensor.shape) : [...tensor.shape];
+      const values = transposed ? torchToTf(tensor.values, tensor.shape) : tensor.values;
+      const role: ParameterRole = shape.length === 2 ? 'dense-kernel' : 'conv-kernel';
+      const initial = tf.tensor(values, shape, 'float32');
+      const variable = tf.variable(initial, false);
+      owned.push(initial, variable);
+      parameters.push({ name: tensor.name, role, variable });
+    }
+    const scores = await scorer.score({ parameters, masks: new Map(), seed: options.seed });
+    owned.push(...scores.values());
+    const { masks } = pruner.pruneWithReport({
+      parameters,
+      scores,
+      masks: new Map(),
+      target: { sparsity: options.sparsity, scope: options.scope },
+      onWarning: context.onWarning,
+    });
+    owned.push(...masks.values());
+    const out = new Map<string, Uint8Array>();
+    for (const tensor of tensors) {
+      const mask = masks.get(tensor.name);
+      if (mask === undefined) throw new Error(`The pruner returned no mask for '${tensor.name}'.`);
+      const kept = Uint8Array.from(await mask.data());
+      out.set(tensor.name, transposed ? tfToTorch(kept, tensor.shape) : kept);
+    }
+    return out;
+  } finally {
+    tf.dispose(owned);
+  }
+}

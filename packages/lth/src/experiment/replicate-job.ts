@@ -1,0 +1,257 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { createScorer, deriveSeed, readMaskFile, registerGradients, writeMaskFile, cpuBackendProvider, type BinaryMaskSet, type Scorer } from '@sparse/core';
+import { createBatchLoader, loadFashionMnist, splitValidation } from '@sparse/datasets';
+import { attachRunDirectory, runUnits, type JsonObject, type RunUnit, type UnitContext, type WorkerJobContext } from '@sparse/experiments';
+import { createMlp, type LthModel } from '../model/mlp.js';
+import { assignParameterValues, readParameterValues, type ParameterValues } from '../imp/parameter-values.js';
+import { defaultPrunable, impPruneStep, mirlPrunable, oneShotPools } from '../imp/prune-step.js';
+import { prunePools, remainingFraction } from '../imp/prune-masks.js';
+import { shuffleMasks } from '../imp/shuffle-masks.js';
+import { createEvaluator } from '../training/evaluator.js';
+import { trainRound } from '../training/train-round.js';
+import type { LthExperimentConfig } from './config.js';
+import { decodeRoundCheckpoint, encodeRoundCheckpoint, snapshotToValues, valuesToSnapshot } from './checkpoint-codec.js';
+import { planExperiment, type PlannedUnit } from './plan.js';
+
+/**
+ * What the main thread sends a worker for one replicate.
+ *
+ * @example
+ * ```ts
+ * import type { ReplicatePayload } from '@sparse/lth';
+ *
+ * declare const config: ReplicatePayload['config'];
+ * const payload: ReplicatePayload = { runPath: '.runs/quick-0123456789ab', config, seed: 0, datasetDir: undefined };
+ * ```
+ */
+export interface ReplicatePayload {
+  /** The run directory (opened and locked by the main thread). */
+  readonly runPath: string;
+  readonly config: LthExperimentConfig;
+  /** The replicate's seed. */
+  readonly seed: number;
+  /** The absolute folder of the full data set, or `undefined` for the bundled subset. */
+  readonly datasetDir: string | undefined;
+}
+
+/**
+ * What one unit (a training run) returns; gathered in the run's `results.json`.
+ *
+ * @example
+ * ```ts
+ * import type { UnitSummary } from '@sparse/lth';
+ *
+ * declare const summary: UnitSummary;
+ * console.log(summary.branch, summary.remaining, summary.earlyStopIteration, summary.testAccuracyAtEarlyStop);
+ * ```
+ */
+export interface UnitSummary {
+  readonly seed: number;
+  readonly level: number;
+  readonly branch: string;
+  /** Fraction of prunable weights remaining. */
+  readonly remaining: number;
+  readonly earlyStopIteration: number;
+  readonly testAccuracyAtEarlyStop: number;
+  readonly validationLossAtEarlyStop: number;
+  readonly finalTestAccuracy: number;
+  readonly iterations: number;
+}
+
+/** Activates the backend a config asks for, in this thread, with gradients. */
+async function activateBackend(backend: LthExperimentConfig['backend']): Promise<void> {
+  if (backend === 'wasm') {
+    const { createWasmBackendProvider } = await import('@sparse/backend-wasm');
+    await createWasmBackendProvider({}).activate();
+  } else {
+    await cpuBackendProvider.activate();
+  }
+  await registerGradients();
+}
+
+function levelName(level: number): string {
+  return `level-${String(level).padStart(2, '0')}`;
+}
+
+function scorerFor(config: LthExperimentConfig, seed: number): Scorer {
+  return config.scorer === 'random' ? createScorer('random', { seed: deriveSeed(seed, 'random-scores') }) : createScorer(config.scorer);
+}
+
+/**
+ * Runs one replicate (one seed) of a lottery-ticket experiment inside a worker thread: every
+ * level's ticket and the baselines, as resumable units of the run directory (checkpoints every
+ * `checkpointEvery` iterations; a killed run continues where it stopped and ends with the same
+ * masks and metrics). Masks go to `masks/seed-<s>/level-<LL>.safetensors` (core's packed mask
+ * files), metrics to `metrics/seed-<s>/…jsonl`, summaries to `units/…json`.
+ *
+ * @example
+ * ```ts
+ * import { runInWorkers } from '@sparse/experiments';
+ * import type { ReplicatePayload } from '@sparse/lth';
+ *
+ * declare const payloads: ReplicatePayload[];
+ * await runInWorkers({ module: new URL('./replicate-job.js', import.meta.url), exportName: 'runReplicate', payloads, concurrency: 2 });
+ * ```
+ */
+export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJobContext, 'progress' | 'signal'>): Promise<UnitSummary[]> {
+  const { config, seed } = payload;
+  await activateBackend(config.backend);
+  const run = await attachRunDirectory(payload.runPath);
+  const data = await loadFashionMnist(payload.datasetDir === undefined ? {} : { source: { dir: payload.datasetDir } });
+  const { train, validation } = splitValidation(data.train, { validationSize: config.validationSize, seed: 0 });
+  const plan = planExperiment(config, train.count);
+  const loader = createBatchLoader(train, { batchSize: config.batchSize, seed: deriveSeed(seed, 'data-order') });
+  const model = createMlp({ layerSizes: config.model.layerSizes, seed });
+  const valEvaluator = createEvaluator(validation);
+  const testEvaluator = createEvaluator(data.test);
+  const mirl = config.mode === 'mir-l';
+  const prunable = mirl ? mirlPrunable(model.parameters) : defaultPrunable(model.parameters);
+  const scope = mirl ? 'global' : config.scope;
+  const shapes = new Map(model.parameters.map((p) => [p.name, [...p.variable.shape]] as const));
+  const sizes = new Map(prunable.map((name) => [name, model.parameters.find((p) => p.name === name)?.variable.size ?? 0] as const));
+  const theta0 = model.initialValues(seed, 'init');
+  const scorer = scorerFor(config, seed);
+  const T = plan.iterations;
+  const k = config.rewindStep;
+
+  const maskPath = (level: number) => run.file('masks', `seed-${seed}`, `${levelName(level)}.safetensors`);
+  const saveMasks = async (path: string, masks: BinaryMaskSet) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeMaskFile(path, masks);
+  };
+  const rewindStore = run.store(`states/seed-${seed}/rewind`);
+  const trainedStore = run.store(`states/seed-${seed}/dense-trained`);
+  const rewindPoint = async (): Promise<ParameterValues> => (k === 0 ? theta0 : snapshotToValues(await rewindStore.load('theta-k')));
+  const loadMasks = async (level: number): Promise<BinaryMaskSet> => (level === 0 ? new Map() : readMaskFile(maskPath(level)));
+
+  const units = plan.units.map((u) => ({ ...u, id: `seed-${seed}/${u.id}` }));
+  const unitWork = units.map((u) => T - u.startStep);
+  const totalWork = unitWork.reduce((a, b) => a + b, 0);
+  let doneBefore = 0;
+
+  const prune = async (masks: BinaryMaskSet, pools?: ReturnType<typeof prunePools>) => {
+    const scoring = scorer.requiresData ? scoringInput(model, loader) : undefined;
+    try {
+      return await impPruneStep({
+      parameters: model.parameters,
+      prunable,
+      masks,
+      rates: config.rates,
+      outputParameter: prunable[prunable.length - 1] ?? model.outputParameter,
+      scope,
+      selection: mirl ? 'percentile' : 'exact',
+      scorer,
+      ...(pools === undefined ? {} : { pools }),
+      ...(scoring === undefined ? {} : { scoring }),
+      });
+    } finally {
+      if (scoring !== undefined) tf.dispose([scoring.batch.x, scoring.batch.y]);
+    }
+  };
+
+  const trainUnit = async (unit: PlannedUnit, index: number, ctx: UnitContext, masks: BinaryMaskSet, start: () => Promise<ParameterValues>): Promise<UnitSummary> => {
+    const remaining = remainingFraction(masks, sizes);
+    const resume = ctx.resume === undefined ? undefined : decodeRoundCheckpoint(ctx.resume);
+    if (resume === undefined) assignParameterValues(model.parameters, await start(), masks);
+    const tags = { seed, level: unit.level, branch: unit.branch, remaining };
+    let lastReport = 0;
+    const result = await trainRound({
+      model,
+      masks,
+      batches: loader,
+      learningRate: config.optimizer.learningRate,
+      startStep: unit.startStep,
+      endStep: T,
+      evalEvery: config.evalEvery,
+      validate: () => valEvaluator.evaluate(model.forward),
+      test: () => testEvaluator.evaluate(model.forward),
+      testAt: 'improvement',
+      onEval: (record) => ctx.metric({ ...tags, ...record } as unknown as JsonObject),
+      checkpointEvery: config.checkpointEvery,
+      onCheckpoint: (checkpoint) => ctx.checkpoint(`iteration-${String(checkpoint.iteration).padStart(7, '0')}`, encodeRoundCheckpoint(checkpoint, shapes)),
+      ...(resume === undefined ? {} : { resume }),
+      ...(unit.branch === 'ticket' && unit.level === 0 && k > 0
+        ? { snapshotAt: [k], onSnapshot: async (_: number, values: ParameterValues) => void (await rewindStore.save('theta-k', valuesToSnapshot(values, shapes))) }
+        : {}),
+      onProgress: (done) => {
+        if (done - lastReport >= 25 || done === unitWork[index]) {
+          lastReport = done;
+          job.progress(doneBefore + done, totalWork);
+        }
+      },
+      signal: job.signal,
+    });
+    const summary: UnitSummary = {
+      ...tags,
+      earlyStopIteration: result.earlyStop.iteration,
+      testAccuracyAtEarlyStop: result.earlyStop.testAccuracy,
+      validationLossAtEarlyStop: result.earlyStop.validationLoss,
+      finalTestAccuracy: result.final.testAccuracy ?? Number.NaN,
+      iterations: T,
+    };
+    await ctx.metric({ event: 'early-stop', ...summary } as unknown as JsonObject);
+    return summary;
+  };
+
+  const runUnitsList: RunUnit[] = units.map((unit, index) => ({
+    id: unit.id,
+    label: `seed ${seed}, ${unit.branch} level ${unit.level}`,
+    run: async (ctx: UnitContext) => {
+      let summary: UnitSummary;
+      if (unit.branch === 'ticket') {
+        const masks = await loadMasks(unit.level);
+        summary = await trainUnit(unit, index, ctx, masks, async () => (unit.level === 0 ? theta0 : rewindPoint()));
+        if (unit.level === 0 && plan.oneShotLevels.length > 0) await trainedStore.save('weights', valuesToSnapshot(readParameterValues(model.parameters), shapes));
+        if (unit.level < config.rounds) await saveMasks(maskPath(unit.level + 1), await prune(masks));
+      } else if (unit.branch === 'reinit') {
+        const masks = await loadMasks(unit.level);
+        summary = await trainUnit(unit, index, ctx, masks, async () => model.initialValues(seed, 'reinit'));
+      } else if (unit.branch === 'random-prune') {
+        const masks = shuffleMasks(await loadMasks(unit.level), config.branches.randomPrune?.shuffle ?? 'layerwise', deriveSeed(seed, 'random-prune', levelName(unit.level)));
+        summary = await trainUnit(unit, index, ctx, masks, rewindPoint);
+      } else {
+        assignParameterValues(model.parameters, snapshotToValues(await trainedStore.load('weights')));
+        const pools = oneShotPools(prunePools(prunable, config.rates, prunable[prunable.length - 1], scope), unit.level);
+        const masks = await prune(new Map(), pools);
+        await saveMasks(run.file('masks', `seed-${seed}`, `one-shot-${levelName(unit.level)}.safetensors`), masks);
+        summary = await trainUnit(unit, index, ctx, masks, rewindPoint);
+      }
+      return summary as unknown as JsonObject;
+    },
+  }));
+
+  try {
+    const result = await runUnits({
+      run,
+      units: runUnitsList,
+      runSeed: seed,
+      deriveSeed: (runSeed, purpose, name) => deriveSeed(runSeed, purpose, name),
+      finalize: false,
+      signal: job.signal,
+      onProgress: (event) => {
+        if (event.kind === 'skipped' || event.kind === 'completed') {
+          doneBefore = unitWork.slice(0, event.unitIndex + 1).reduce((a, b) => a + b, 0);
+          job.progress(doneBefore, totalWork);
+        }
+      },
+    });
+    return units.map((u) => result.outputs.get(u.id) as unknown as UnitSummary);
+  } finally {
+    valEvaluator.dispose();
+    testEvaluator.dispose();
+    model.dispose();
+    loader.dispose();
+  }
+}
+
+/** A fixed batch (the first of epoch 0) and the loss, for data-driven scorers. */
+function scoringInput(model: LthModel, loader: ReturnType<typeof createBatchLoader>) {
+  const batch = loader.batch(0, 0);
+  return {
+    batch,
+    loss: model.loss,
+    model: { forward: model.forward, variables: model.parameters.map((p) => p.variable), inputShape: [batch.x.shape[1]] },
+  };
+}

@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toyBatches, toySet, useCpu } from '../../test/support.js';
+import { createMlp } from '../model/mlp.js';
+import { readParameterValues } from '../imp/parameter-values.js';
+import { createEvaluator } from './evaluator.js';
+import { trainRound, type RoundCheckpoint } from './train-round.js';
+
+beforeAll(useCpu);
+
+describe('trainRound', () => {
+  it('creates no tensor per step and resumes bit-identically from a checkpoint', async () => {
+    const set = toySet(64);
+    const evaluator = createEvaluator(set, { numClasses: 3 });
+    const masks = new Map([['fc1/kernel', { shape: [8, 5], kept: Uint8Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 1)) }]]);
+    const run = async (resumeAt?: number) => {
+      const model = createMlp({ layerSizes: [8, 5, 3], seed: 2 });
+      let current = model;
+      const checkpoints: RoundCheckpoint[] = [];
+      const tensors: number[] = [];
+      const base = {
+        model,
+        masks,
+        batches: toyBatches(set, 10, 3),
+        learningRate: 0.02,
+        startStep: 0,
+        endStep: 30,
+        evalEvery: 5,
+        checkpointEvery: 10,
+        validate: () => evaluator.evaluate(current.forward),
+        test: () => evaluator.evaluate(current.forward),
+        onCheckpoint: (c: RoundCheckpoint) => void checkpoints.push(c),
+        onProgress: () => void tensors.push(tf.memory().numTensors),
+      };
+      let result = await trainRound(base);
+      if (resumeAt !== undefined) {
+        const checkpoint = checkpoints.find((c) => c.iteration === resumeAt)!;
+        const other = createMlp({ layerSizes: [8, 5, 3], seed: 99 });
+        current = other;
+        result = await trainRound({ ...base, model: other, resume: checkpoint });
+        const values = readParameterValues(other.parameters);
+        other.dispose();
+        model.dispose();
+        return { result, values, tensors };
+      }
+      const values = readParameterValues(model.parameters);
+      model.dispose();
+      return { result, values, tensors, checkpoints };
+    };
+    const straight = await run();
+    expect(straight.result.evals.map((e) => e.iteration)).toEqual([0, 5, 10, 15, 20, 25, 30]);
+    expect(new Set(straight.tensors).size).toBe(1);
+    const resumed = await run(20);
+    expect(resumed.result.evals).toEqual(straight.result.evals);
+    expect(resumed.values).toEqual(straight.values);
+    const kernel = straight.values.get('fc1/kernel')!;
+    masks.get('fc1/kernel')!.kept.forEach((k, i) => k === 0 && expect(Math.abs(kernel[i]!)).toBe(0)); // -0 or +0
+    evaluator.dispose();
+  });
+
+  it("testAt: 'improvement' tests only at new validation minima and the end, with the same early stop", async () => {
+    const set = toySet(64);
+    const evaluator = createEvaluator(set, { numClasses: 3 });
+    const run = async (testAt: 'every-eval' | 'improvement') => {
+      const model = createMlp({ layerSizes: [8, 5, 3], seed: 7 });
+      let tests = 0;
+      const result = await trainRound({
+        model,
+        masks: new Map(),
+        batches: toyBatches(set, 8, 1),
+        learningRate: 0.05,
+        startStep: 0,
+        endStep: 80,
+        evalEvery: 5,
+        validate: () => evaluator.evaluate(model.forward),
+        test: () => (tests += 1, evaluator.evaluate(model.forward)),
+        testAt,
+      });
+      model.dispose();
+      return { result, tests };
+    };
+    const every = await run('every-eval');
+    const improvement = await run('improvement');
+    expect(improvement.result.earlyStop).toEqual(every.result.earlyStop);
+    expect(improvement.tests).toBeLessThan(every.tests);
+    expect(improvement.result.final.testAccuracy).toBe(every.result.final.testAccuracy);
+    evaluator.dispose();
+  });
+});

@@ -1,0 +1,225 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SparseError, binaryToMaskSet, withMasks, type Batch, type BinaryMaskSet } from '@sparse/core';
+import type { LthModel } from '../model/mlp.js';
+import { assignParameterValues, readParameterValues, type ParameterValues } from '../imp/parameter-values.js';
+import { captureAdamState, restoreAdamState, type AdamState } from './adam-state.js';
+import { earlyStopping, type EarlyStop, type EvalRecord } from './early-stopping.js';
+import type { Evaluation } from './evaluator.js';
+
+/**
+ * Where a round's minibatches come from: batch `step` of `epoch`, the same whenever asked (the
+ * `@sparse/datasets` batch loader is one). Returned tensors belong to the caller.
+ *
+ * @example
+ * ```ts
+ * import { createBatchLoader, loadFashionMnist } from '@sparse/datasets';
+ * import type { BatchProvider } from '@sparse/lth';
+ *
+ * const { train } = await loadFashionMnist();
+ * const batches: BatchProvider = createBatchLoader(train, { batchSize: 60, seed: 0 });
+ * ```
+ */
+export interface BatchProvider {
+  /** Steps in one pass over the data. */
+  readonly stepsPerEpoch: number;
+  /** Batch `step` (0-based within the epoch) of `epoch`. */
+  batch(epoch: number, step: number): Batch;
+}
+
+/**
+ * The state of a round between two steps: enough to resume it bit-identically.
+ *
+ * @example
+ * ```ts
+ * import type { RoundCheckpoint } from '@sparse/lth';
+ *
+ * declare const checkpoint: RoundCheckpoint;
+ * console.log(`resume at iteration ${checkpoint.iteration}`);
+ * ```
+ */
+export interface RoundCheckpoint {
+  /** The absolute iteration reached (the next step to run). */
+  readonly iteration: number;
+  /** Every parameter's value. */
+  readonly parameters: ParameterValues;
+  /** The optimizer's state. */
+  readonly adam: AdamState;
+  /** Evaluations so far. */
+  readonly evals: readonly EvalRecord[];
+}
+
+/**
+ * Options of {@link trainRound}.
+ *
+ * @example
+ * ```ts
+ * import type { TrainRoundOptions } from '@sparse/lth';
+ *
+ * declare const base: TrainRoundOptions;
+ * const options: TrainRoundOptions = { ...base, startStep: 0, endStep: 3000, evalEvery: 100 };
+ * ```
+ */
+export interface TrainRoundOptions {
+  readonly model: LthModel;
+  /** Masks in force for the whole round (gradients masked, `w ← m ⊙ w` after every update). */
+  readonly masks: BinaryMaskSet;
+  readonly batches: BatchProvider;
+  /** Adam's learning rate; a fresh Adam optimizer is made for the round. */
+  readonly learningRate: number;
+  /** The absolute iteration the round starts at (the rewind step k; 0 from θ0). Batches follow it. */
+  readonly startStep: number;
+  /** The absolute iteration it ends at (T). */
+  readonly endStep: number;
+  /** Evaluate at the start, every `evalEvery` iterations (multiples of it) and at the end. */
+  readonly evalEvery: number;
+  /** Validation loss and accuracy of the model as it is (early stopping reads the loss). */
+  validate(): Evaluation;
+  /** Test loss and accuracy of the model as it is. */
+  test(): Evaluation;
+  /**
+   * When to run `test`: `every-eval` (default), or `improvement`: only where the validation loss
+   * reaches a new minimum, and at the end. Early stopping picks the earliest minimum of the
+   * validation loss, which is always such a point, so its test accuracy is the same either way;
+   * `improvement` saves most test passes once training starts to overfit.
+   */
+  readonly testAt?: 'every-eval' | 'improvement';
+  /** Receives each evaluation (e.g. to write a metric line). */
+  onEval?(record: EvalRecord): void | Promise<void>;
+  /** Save a checkpoint every this many iterations (at evaluation points when it is a multiple of `evalEvery`). */
+  readonly checkpointEvery?: number;
+  onCheckpoint?(checkpoint: RoundCheckpoint): void | Promise<void>;
+  /** Continue from this checkpoint instead of the current model state. */
+  readonly resume?: RoundCheckpoint;
+  /** Iterations at which to hand a copy of the parameters to `onSnapshot` (θk for rewinding). */
+  readonly snapshotAt?: readonly number[];
+  onSnapshot?(iteration: number, values: ParameterValues): void | Promise<void>;
+  /** Called after each step with iterations done and total in this round. */
+  onProgress?(done: number, total: number): void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What {@link trainRound} returns.
+ *
+ * @example
+ * ```ts
+ * import type { RoundResult } from '@sparse/lth';
+ *
+ * declare const result: RoundResult;
+ * console.log(result.earlyStop.iteration, result.earlyStop.testAccuracy);
+ * ```
+ */
+export interface RoundResult {
+  readonly evals: readonly EvalRecord[];
+  readonly earlyStop: EarlyStop;
+  /** The last evaluation (at `endStep`). */
+  readonly final: EvalRecord;
+}
+
+function checkSteps(options: TrainRoundOptions): void {
+  const { startStep, endStep, evalEvery } = options;
+  const bad = (field: string, value: unknown, allowed: string): never => {
+    throw new SparseError('E_ARGUMENT', `trainRound: ${field} must be ${allowed}, got ${String(value)}.`, { field, received: value, allowed });
+  };
+  if (!Number.isSafeInteger(startStep) || startStep < 0) bad('startStep', startStep, 'an integer >= 0');
+  if (!Number.isSafeInteger(endStep) || endStep < startStep) bad('endStep', endStep, `an integer >= startStep (${startStep})`);
+  if (!Number.isSafeInteger(evalEvery) || evalEvery < 1) bad('evalEvery', evalEvery, 'an integer >= 1');
+  if (options.checkpointEvery !== undefined && (!Number.isSafeInteger(options.checkpointEvery) || options.checkpointEvery < 1)) bad('checkpointEvery', options.checkpointEvery, 'an integer >= 1');
+}
+
+/**
+ * One IMP training round: a fresh Adam optimizer wrapped with the masks (core's `withMasks`),
+ * trained from iteration `startStep` to `endStep` on `batches` (batch `i mod stepsPerEpoch` of
+ * epoch `floor(i / stepsPerEpoch)` at iteration `i`, so every round sees the same data order),
+ * evaluated every `evalEvery` iterations. The model must already hold the round's starting
+ * weights (reset and masked), unless `resume` is given, in which case weights, optimizer and
+ * evaluations come from it and training continues bit-identically. Creates no tensor that
+ * outlives it.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, createEvaluator, trainRound } from '@sparse/lth';
+ * import { createBatchLoader, loadFashionMnist, splitValidation } from '@sparse/datasets';
+ *
+ * const data = await loadFashionMnist();
+ * const { train, validation } = splitValidation(data.train, { validationSize: 500, seed: 0 });
+ * const model = createMlp({ layerSizes: [784, 300, 100, 10], seed: 0 });
+ * const val = createEvaluator(validation);
+ * const test = createEvaluator(data.test);
+ * const result = await trainRound({
+ *   model,
+ *   masks: new Map(),
+ *   batches: createBatchLoader(train, { batchSize: 60, seed: 0 }),
+ *   learningRate: 1.2e-3,
+ *   startStep: 0,
+ *   endStep: 500,
+ *   evalEvery: 100,
+ *   validate: () => val.evaluate(model.forward),
+ *   test: () => test.evaluate(model.forward),
+ *   testAt: 'improvement',
+ * });
+ * console.log(result.earlyStop);
+ * ```
+ */
+export async function trainRound(options: TrainRoundOptions): Promise<RoundResult> {
+  checkSteps(options);
+  const { model, batches, startStep, endStep, evalEvery, resume, signal } = options;
+  const variables = model.parameters.map((p) => p.variable);
+  const evals: EvalRecord[] = resume === undefined ? [] : [...resume.evals];
+  const snapshots = new Set(options.snapshotAt ?? []);
+  const adam = tf.train.adam(options.learningRate);
+  const maskTensors = binaryToMaskSet(options.masks);
+  try {
+    if (resume !== undefined) {
+      assignParameterValues(model.parameters, resume.parameters);
+      await restoreAdamState(adam, resume.adam);
+    }
+    const optimizer = withMasks(adam, { parameters: model.parameters, masks: maskTensors, initialStep: resume?.iteration ?? startStep });
+    let bestLoss = Number.POSITIVE_INFINITY;
+    for (const e of evals) if (e.validationLoss < bestLoss) bestLoss = e.validationLoss;
+    const record = async (iteration: number): Promise<void> => {
+      const v = options.validate();
+      const improved = v.loss < bestLoss;
+      if (improved) bestLoss = v.loss;
+      const t = options.testAt !== 'improvement' || improved || iteration === endStep ? options.test() : undefined;
+      const evaluation: EvalRecord = {
+        iteration,
+        validationLoss: v.loss,
+        validationAccuracy: v.accuracy,
+        testLoss: t === undefined ? null : t.loss,
+        testAccuracy: t === undefined ? null : t.accuracy,
+      };
+      evals.push(evaluation);
+      await options.onEval?.(evaluation);
+    };
+    let iteration = resume?.iteration ?? startStep;
+    if (resume === undefined) {
+      if (snapshots.has(iteration)) await options.onSnapshot?.(iteration, readParameterValues(model.parameters));
+      await record(iteration);
+    }
+    const total = endStep - startStep;
+    const perEpoch = batches.stepsPerEpoch;
+    while (iteration < endStep) {
+      signal?.throwIfAborted();
+      const { x, y } = batches.batch(Math.floor(iteration / perEpoch), iteration % perEpoch);
+      try {
+        optimizer.minimize(() => model.loss({ x, y }), false, variables);
+      } finally {
+        tf.dispose([x, y]);
+      }
+      iteration += 1;
+      options.onProgress?.(iteration - startStep, total);
+      if (snapshots.has(iteration)) await options.onSnapshot?.(iteration, readParameterValues(model.parameters));
+      if (iteration % evalEvery === 0 || iteration === endStep) await record(iteration);
+      const every = options.checkpointEvery;
+      if (every !== undefined && iteration % every === 0 && iteration < endStep && options.onCheckpoint !== undefined) {
+        await options.onCheckpoint({ iteration, parameters: readParameterValues(model.parameters), adam: await captureAdamState(adam), evals: [...evals] });
+      }
+    }
+    const final = evals[evals.length - 1] as EvalRecord;
+    return { evals, earlyStop: earlyStopping(evals), final };
+  } finally {
+    adam.dispose();
+    tf.dispose([...maskTensors.values()]);
+  }
+}
