@@ -1,8 +1,8 @@
 import { SparseError } from '../errors.js';
 
-type FsPromises = typeof import('node:fs/promises');
-type Path = typeof import('node:path');
-type WorkerThreads = typeof import('node:worker_threads');
+import type * as FsPromisesModule from 'node:fs/promises';
+import type * as PathModule from 'node:path';
+import type * as WorkerThreadsModule from 'node:worker_threads';
 
 /**
  * The Node built-ins core's file functions use, loaded through `process.getBuiltinModule`
@@ -19,14 +19,14 @@ type WorkerThreads = typeof import('node:worker_threads');
  * console.log(await fs.readdir(path.resolve('.')));
  * ```
  */
-export function nodeFileSystem(purpose: string): { readonly fs: FsPromises; readonly path: Path; readonly threadId: number } {
+export function nodeFileSystem(purpose: string): { readonly fs: typeof FsPromisesModule; readonly path: typeof PathModule; readonly threadId: number } {
   if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') {
     throw new SparseError(
       'E_IO',
       `Cannot ${purpose}: file access needs Node.js 20.16 or later; in a browser, pass bytes (e.g. deserializeSafetensors) instead of paths.`,
     );
   }
-  const workers: WorkerThreads = process.getBuiltinModule('node:worker_threads');
+  const workers: typeof WorkerThreadsModule = process.getBuiltinModule('node:worker_threads');
   return {
     fs: process.getBuiltinModule('node:fs/promises'),
     path: process.getBuiltinModule('node:path'),

@@ -52,8 +52,8 @@ describe('fusedAdam', () => {
     const a = tf.train.adam(0.05);
     const f = fusedAdam(0.05);
     for (let step = 0; step < 12; step++) {
-      tf.tidy(() => a.minimize(stock.loss));
-      tf.tidy(() => f.minimize(fused.loss));
+      tf.tidy(() => { a.minimize(stock.loss); });
+      tf.tidy(() => { f.minimize(fused.loss); });
     }
     expect(maxRelativeDifference(stock.w, fused.w)).toBeLessThan(1e-5);
     expect(maxRelativeDifference(stock.b, fused.b)).toBeLessThan(1e-5);
@@ -74,7 +74,7 @@ describe('fusedAdam', () => {
     const f = fusedAdam(0.05);
     const masks = new Map([[fused.w.name, fusedMask]]);
     for (let step = 0; step < 10; step++) {
-      tf.tidy(() => reference.minimize(stock.loss));
+      tf.tidy(() => { reference.minimize(stock.loss); });
       tf.tidy(() => f.applyMaskedGradients(tf.variableGrads(fused.loss).grads, masks));
     }
     expect(maxRelativeDifference(stock.w, fused.w)).toBeLessThan(1e-5);
@@ -106,9 +106,9 @@ describe('fusedAdam', () => {
   it('allocates no tensor per step once its state exists', () => {
     const p = problem(3);
     const f = fusedAdam(0.01);
-    tf.tidy(() => f.minimize(p.loss));
+    tf.tidy(() => { f.minimize(p.loss); });
     const before = tf.memory().numTensors;
-    for (let step = 0; step < 5; step++) tf.tidy(() => f.minimize(p.loss));
+    for (let step = 0; step < 5; step++) tf.tidy(() => { f.minimize(p.loss); });
     expect(tf.memory().numTensors).toBe(before);
     f.dispose();
     p.dispose();
@@ -121,11 +121,11 @@ describe('fusedAdam', () => {
     const x = tf.randomNormal([4, 7], 0, 1, 'float32', 9);
     const loss = () => tf.sum(tf.square(tf.matMul(x, w))) as tf.Scalar;
     const f = fusedAdam(0.1);
-    tf.tidy(() => f.minimize(loss));
+    tf.tidy(() => { f.minimize(loss); });
     const snapshot = tf.clone(w);
     const snapshotValues = snapshot.dataSync().slice();
-    tf.tidy(() => f.minimize(loss));
-    tf.tidy(() => f.minimize(loss));
+    tf.tidy(() => { f.minimize(loss); });
+    tf.tidy(() => { f.minimize(loss); });
     expect(Array.from(values)).toEqual(Array.from(original));
     expect(Array.from(snapshot.dataSync())).toEqual(Array.from(snapshotValues));
     expect(Array.from(w.dataSync())).not.toEqual(Array.from(snapshotValues));
@@ -139,8 +139,8 @@ describe('fusedAdam', () => {
     const f = fusedAdam(0.05);
     const a = tf.train.adam(0.05);
     for (let step = 0; step < 3; step++) {
-      tf.tidy(() => f.minimize(first.loss));
-      tf.tidy(() => a.minimize(second.loss));
+      tf.tidy(() => { f.minimize(first.loss); });
+      tf.tidy(() => { a.minimize(second.loss); });
     }
     const weights = await f.getWeights();
     const stockNames = (await a.getWeights()).map((w) => w.name.replace(second.w.name, 'W').replace(second.b.name, 'B'));
