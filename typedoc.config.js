@@ -9,6 +9,7 @@ const config = {
     entryPoints: ['src/index.ts'],
     tsconfig: 'tsconfig.json',
     excludeExternals: true,
+    disableSources: true,
   },
   out: 'docs/api',
   json: 'docs/api/api.json',
