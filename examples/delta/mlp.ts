@@ -43,8 +43,8 @@ export function createMlp(weights: Weights): Mlp {
   for (const { name, inputs, outputs } of LAYERS) {
     const kernel = weights.get(`${name}/kernel`) as Float32Array;
     const bias = weights.get(`${name}/bias`) as Float32Array;
-    parameters.push({ name: `${name}/kernel`, role: 'dense-kernel', variable: tf.variable(tf.tensor2d(kernel, [inputs, outputs]), true, `mlp${instances}/${name}/kernel`) });
-    parameters.push({ name: `${name}/bias`, role: 'bias', variable: tf.variable(tf.tensor1d(bias), true, `mlp${instances}/${name}/bias`) });
+    parameters.push({ name: `${name}/kernel`, role: 'dense-kernel', variable: tf.tidy(() => tf.variable(tf.tensor2d(kernel, [inputs, outputs]), true, `mlp${instances}/${name}/kernel`)) });
+    parameters.push({ name: `${name}/bias`, role: 'bias', variable: tf.tidy(() => tf.variable(tf.tensor1d(bias), true, `mlp${instances}/${name}/bias`)) });
   }
   const byName = new Map(parameters.map((p) => [p.name, p.variable]));
   const v = (name: string) => byName.get(name) as tf.Variable;

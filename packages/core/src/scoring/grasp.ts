@@ -30,11 +30,14 @@ export interface GraspScorerOptions {
   /** Logits are divided by it before the cross-entropy. Default 200 (Synaptic-Flow). */
   readonly temperature?: number;
   /**
-   * How `Hg` is computed. `finite-difference` (default): `(∇L(θ+εg₀) − ∇L(θ−εg₀)) / 2ε`, which
-   * works with any forward. `exact`: a gradient of a gradient (nested `tf.variableGrads`), right
-   * only when the forward uses ops whose gradients read their inputs (dense, conv, relu, add…):
-   * in tfjs 4.22 ops whose gradients read their outputs (`tanh`, `sigmoid`, `exp`, `softmax`)
-   * silently lose their second-order terms.
+   * How `Hg` is computed. `exact` (default): a gradient of a gradient (nested
+   * `tf.variableGrads`), as the reference implementation does; right when the forward uses ops
+   * whose gradients read their inputs (dense, conv, relu, add…), the usual pruning-at-init
+   * networks. In tfjs 4.22 ops whose gradients read their outputs (`tanh`, `sigmoid`, `exp`,
+   * `softmax`) silently lose their second-order terms: for such forwards use
+   * `finite-difference`, `(∇L(θ+εg₀) − ∇L(θ−εg₀)) / 2ε`. Do not use finite differences on ReLU
+   * networks: they pick up the curvature of the kinks that double backprop treats as zero (on a
+   * 784-300-100-10 ReLU MLP only 40% of the weights kept at 90% agree with the exact scores).
    */
   readonly hessian?: 'finite-difference' | 'exact';
   /** Finite-difference step relative to the weights: `ε = step · max(‖θ‖, 1) / ‖g₀‖`. Default 1e-3. */
@@ -71,7 +74,7 @@ export interface GraspScorerOptions {
  */
 export function graspScorer(options: GraspScorerOptions = {}): SyncScorer {
   const temperature = options.temperature ?? 200;
-  const hessian = options.hessian ?? 'finite-difference';
+  const hessian = options.hessian ?? 'exact';
   const step = options.step ?? 1e-3;
   if (!(typeof temperature === 'number' && temperature > 0 && Number.isFinite(temperature))) {
     throw new SparseError('E_CONFIG', `grasp scorer: temperature must be a positive number, got ${JSON.stringify(temperature)}.`, {

@@ -1,0 +1,29 @@
+/** The runtime (wasm backend with its fast kernels) and the data every toolkit script starts from. */
+import { pathToFileURL } from 'node:url';
+import { createRuntime } from '@sparse/core';
+import { wasmBackend } from '@sparse/backend-wasm';
+import { loadData, type ToolkitData } from './data.js';
+import { log } from './log.js';
+import { settingsFromArgs, type Settings } from './settings.js';
+
+export interface Context {
+  readonly settings: Settings;
+  readonly data: ToolkitData;
+  readonly backend: string;
+}
+
+export async function createContext(settings: Settings = settingsFromArgs()): Promise<Context> {
+  const runtime = await createRuntime({ backend: 'wasm', plugins: [wasmBackend()] });
+  const data = await loadData(settings.dataDir);
+  log(
+    `backend ${runtime.backend}; data ${settings.dataDir}: ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test; ` +
+      `${settings.epochs} epochs, batch ${settings.batchSize}, Adam ${settings.learningRate}, seeds ${settings.seeds.join(', ')}`,
+  );
+  return { settings, data, backend: runtime.backend };
+}
+
+/** Whether the module at `url` is the script node was started with. */
+export function isMain(url: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(script).href === url;
+}

@@ -1,0 +1,70 @@
+/**
+ * Fashion-MNIST for the toolkit experiments: the full set split 55k / 5k / 10k (train /
+ * validation / test; the validation split is seeded and fixed for every run), seeded minibatches,
+ * a calibration batch for data-driven scorers, and accuracy.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Random, deriveSeed, type Batch } from '@sparse/core';
+import { createBatchLoader, loadFashionMnist, selectExamples, splitValidation, type ImageBatch, type ImageSet } from '@sparse/datasets';
+
+export const DEFAULT_DATA_DIR = '/work/shared/datasets/fashion-mnist';
+/** The seed of the train/validation split (the same split in every run). */
+const SPLIT_SEED = 0;
+
+export interface ToolkitData {
+  /** Where the images came from (a folder, or `bundled`). */
+  readonly source: string;
+  readonly train: ImageSet<Float32Array>;
+  readonly validation: ImageSet<Float32Array>;
+  readonly test: ImageSet<Float32Array>;
+  /** Validation and test sets as tensors (made once, kept for the whole process). */
+  readonly validationTensors: EvalSet;
+  readonly testTensors: EvalSet;
+}
+
+export interface EvalSet {
+  readonly x: tf.Tensor2D;
+  readonly labels: Uint8Array;
+}
+
+/** Loads the full set from `dir` (or the shipped 6,000-image subset for `bundled`) and splits it. */
+export async function loadData(dir: string): Promise<ToolkitData> {
+  const { train: all, test } = await loadFashionMnist({ source: dir === 'bundled' ? 'bundled' : { dir } });
+  const validationSize = dir === 'bundled' ? Math.round(all.count / 12) : 5000;
+  const { train, validation } = splitValidation(all, { validationSize, seed: SPLIT_SEED });
+  return { source: dir, train, validation, test, validationTensors: toEvalSet(validation), testTensors: toEvalSet(test) };
+}
+
+function toEvalSet(set: ImageSet<Float32Array>): EvalSet {
+  return { x: tf.keep(tf.tensor2d(set.images, [set.count, 784])), labels: set.labels };
+}
+
+/** Minibatches of the training split, reshuffled every epoch from `deriveSeed(seed, 'batches')`. */
+export function trainBatches(data: ToolkitData, seed: number, batchSize: number): { stepsPerEpoch: number; epoch(epoch: number): Iterable<ImageBatch>; order(epoch: number): Int32Array } {
+  const loader = createBatchLoader(data.train, { batchSize, seed: deriveSeed(seed, 'batches'), storage: 'host' });
+  return { stepsPerEpoch: loader.stepsPerEpoch, epoch: (epoch) => loader.epoch(epoch), order: (epoch) => loader.order(epoch) };
+}
+
+/** `size` training examples drawn from `deriveSeed(seed, 'calibration')`: the batch SNIP and GraSP score on. */
+export function calibrationBatch(data: ToolkitData, seed: number, size: number): Batch {
+  const indices = new Random(deriveSeed(seed, 'calibration')).shuffle(Int32Array.from({ length: data.train.count }, (_, i) => i)).subarray(0, size);
+  const set = selectExamples(data.train, indices);
+  return tf.tidy(() => ({
+    x: tf.keep(tf.tensor2d(set.images, [set.count, 784])),
+    y: tf.keep(tf.cast(tf.oneHot(tf.tensor1d(set.labels, 'int32'), 10), 'float32')),
+  }));
+}
+
+/** Top-1 accuracy of `predict` (logits or probabilities) on an evaluation set, in chunks. */
+export function accuracy(predict: (x: tf.Tensor2D) => tf.Tensor, set: EvalSet, chunk = 2500): number {
+  const count = set.labels.length;
+  let correct = 0;
+  for (let start = 0; start < count; start += chunk) {
+    const size = Math.min(chunk, count - start);
+    const predicted = tf.tidy(() => tf.argMax(predict(tf.slice(set.x, [start, 0], [size, 784])), 1));
+    const values = predicted.dataSync();
+    predicted.dispose();
+    for (let i = 0; i < size; i += 1) if (values[i] === set.labels[start + i]) correct += 1;
+  }
+  return correct / count;
+}
