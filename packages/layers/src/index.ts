@@ -1,3 +1,5 @@
 export { modelParameters, prunableParameters, type PrunableParametersOptions } from './model-parameters.js';
 export { PruningCallback, pruningCallback, type FitPruneEvent, type PruningCallbackOptions } from './pruning-callback.js';
 export { stripMasks } from './strip-masks.js';
+export { compactModel, type CompactModelOptions, type CompactedLayer, type CompactionResult } from './compaction/compact-model.js';
+export { modelFlops } from './compaction/model-flops.js';

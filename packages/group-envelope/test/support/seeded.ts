@@ -1,0 +1,16 @@
+/** mulberry32: a tiny seeded generator for test inputs (never Math.random). */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` uniform values in [low, high). */
+export function uniform(random: () => number, n: number, low: number, high: number): number[] {
+  return Array.from({ length: n }, () => low + (high - low) * random());
+}
