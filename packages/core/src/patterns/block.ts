@@ -1,6 +1,6 @@
 import type { PatternTensor, PatternUnits, UnitPattern } from '../contracts/pattern.js';
 import { SparseError } from '../errors.js';
-import { uniformOrArray } from './kernel-view.js';
+import { expandUnitsToElements, uniformOrArray } from './kernel-view.js';
 
 /**
  * Options of {@link blockPattern}.
@@ -105,12 +105,6 @@ function blockUnits(tensor: PatternTensor, rows: number, cols: number, pooling: 
     scores: unitScores,
     alive: unitAlive,
     unitWeights: uniformOrArray(aliveCounts, unitAlive),
-    expand(keepUnits: Uint8Array, elementAlive: Uint8Array): Uint8Array {
-      const keep = new Uint8Array(elementAlive.length);
-      for (let index = 0; index < keep.length; index++) {
-        keep[index] = (elementAlive[index] as number) & (keepUnits[unitOf(index)] as number);
-      }
-      return keep;
-    },
+    expand: expandUnitsToElements(unitOf),
   };
 }

@@ -1,6 +1,6 @@
 import type { PatternTensor, PatternUnits, UnitPattern } from '../contracts/pattern.js';
 import { SparseError } from '../errors.js';
-import { kernelView, uniformOrArray } from './kernel-view.js';
+import { expandUnitsToElements, kernelView, uniformOrArray } from './kernel-view.js';
 
 /**
  * Which slices of a kernel are pruned as a whole.
@@ -124,12 +124,6 @@ function groupUnits(
     scores: unitScores,
     alive: unitAlive,
     unitWeights: uniformOrArray(aliveCounts, unitAlive),
-    expand(keepUnits: Uint8Array, elementAlive: Uint8Array): Uint8Array {
-      const keep = new Uint8Array(elementAlive.length);
-      for (let index = 0; index < keep.length; index++) {
-        keep[index] = (elementAlive[index] as number) & (keepUnits[unitOf(index)] as number);
-      }
-      return keep;
-    },
+    expand: expandUnitsToElements(unitOf),
   };
 }

@@ -39,3 +39,19 @@ export function uniformOrArray(counts: Int32Array, alive: Uint8Array): number | 
   }
   return value === -1 ? 0 : value;
 }
+
+/**
+ * The element mask of a unit pattern: an element is kept when it is alive and its unit is kept.
+ * Internal helper of the block and group patterns.
+ */
+export function expandUnitsToElements(
+  unitOf: (index: number) => number,
+): (keepUnits: Uint8Array, elementAlive: Uint8Array) => Uint8Array {
+  return (keepUnits, elementAlive) => {
+    const keep = new Uint8Array(elementAlive.length);
+    for (let index = 0; index < keep.length; index++) {
+      keep[index] = (elementAlive[index] as number) & (keepUnits[unitOf(index)] as number);
+    }
+    return keep;
+  };
+}
