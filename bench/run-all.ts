@@ -263,10 +263,10 @@ for (const result of selection?.results ?? []) {
   });
   rows.push({
     benchmark: label,
-    name: 'prototype one-pass select vs torch.kthvalue (ms)',
-    ours: fmt(result.ms.prototype),
+    name: 'core pruneLowest (threshold + flags) vs torch.kthvalue (ms)',
+    ours: fmt(result.ms['core pruneLowest']),
     peer: fmt(result.ms['torch kthvalue']),
-    ratio: result.ratios['prototype vs torch kthvalue'],
+    ratio: result.ratios['core pruneLowest vs torch kthvalue'],
   });
   rows.push({ benchmark: label, name: 'read floor (one pass over the data, ms)', ours: fmt(result.ms['read floor']), peer: '', ratio: undefined });
   if (result.n === 1e7) {

@@ -6,23 +6,26 @@
  *   pnpm exec tsx --import ./bench/lib/register.mjs bench/selection.ts [--sizes 1e7,1e8] [--reps 5] [--quick]
  *
  * Arms on one Float32Array of |N(0, 1)| values (made once, outside the timing):
- *   core valueAtRank   the library's selection (@sparse/core, radix select with alive flags)
- *   prototype          bench/lib/select-prototype.ts: sample, bracket, one pass, quickselect
+ *   core valueAtRank   the library's k-th smallest with alive flags (@sparse/core: a sampled
+ *                      bracket, one pass, quickselect over the ~2 % inside the bracket)
+ *   core pruneLowest   a whole global prune to 90 %: the threshold, then the new alive flags
  *   read floor         one pass summing the values: no selection can beat it
  *   torch kthvalue / topk
+ * Each answer of valueAtRank is checked exactly: fewer than k values lie below it, at least k
+ * at or below it.
  * Repetitions interleave the arms; ratios are medians of per-repetition ratios.
  *
  * For 1e7 it also splits the end-to-end cost of a threshold taken from a tensor on the wasm
  * backend: |w| on the backend, the download (dataSync), the selection.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRuntime, Random, valueAtRank } from '@sparse/core';
+import { createRuntime, pruneLowest, Random, valueAtRank } from '@sparse/core';
 import { wasmBackend } from '@sparse/backend-wasm';
-import './lib/fail.js';
+import { exitOnError } from './lib/fail.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { findTorchPython, PeerProcess, torchMissingReason } from './lib/peer.js';
 import { writeResults } from './lib/results.js';
-import { kthSmallestSampled, readOnce } from './lib/select-prototype.js';
+import { readOnce } from './lib/read-once.js';
 import { fmt, median, medianRatio, printTable, timeMs } from './lib/stats.js';
 
 function option(name: string, fallback: string): string {
@@ -52,7 +55,21 @@ interface SizeResult {
   readonly ms: Record<string, number>;
   readonly reps: Record<string, number[]>;
   readonly ratios: Record<string, number>;
-  readonly valueCheck: { readonly core: number | undefined; readonly prototype: number };
+  readonly valueCheck: { readonly value: number | undefined; readonly below: number; readonly atOrBelow: number; readonly exact: boolean };
+}
+
+/** Whether `value` is the k-th smallest (1-based k): fewer than k values below it, at least k at or below it. */
+function checkRank(values: Float32Array, value: number | undefined, k: number): SizeResult['valueCheck'] {
+  let below = 0;
+  let atOrBelow = 0;
+  if (value !== undefined) {
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i] as number;
+      below += +(x < value);
+      atOrBelow += +(x <= value);
+    }
+  }
+  return { value, below, atOrBelow, exact: value !== undefined && below < k && atOrBelow >= k };
 }
 
 const results: SizeResult[] = [];
@@ -62,13 +79,13 @@ for (const n of sizes) {
   const k = Math.floor(0.9 * n);
   const alive = new Uint8Array(n).fill(1);
   let coreValue: number | undefined;
-  let prototypeValue = Number.NaN;
+  let flags: Uint8Array | undefined;
   const ours: Record<string, () => void> = {
     'core valueAtRank': () => {
       coreValue = valueAtRank([{ scores: values, alive }], k - 1);
     },
-    prototype: () => {
-      prototypeValue = kthSmallestSampled(values, k - 1);
+    'core pruneLowest': () => {
+      flags = pruneLowest(values, alive, k);
     },
     'read floor': () => {
       readOnce(values);
@@ -94,12 +111,14 @@ for (const n of sizes) {
   if (peer !== null) {
     ratios['core valueAtRank vs torch kthvalue'] = medianRatio(times['torch kthvalue'] ?? [], times['core valueAtRank'] ?? []);
     ratios['core valueAtRank vs torch topk'] = medianRatio(times['torch topk'] ?? [], times['core valueAtRank'] ?? []);
-    ratios['prototype vs torch kthvalue'] = medianRatio(times['torch kthvalue'] ?? [], times.prototype ?? []);
+    ratios['core pruneLowest vs torch kthvalue'] = medianRatio(times['torch kthvalue'] ?? [], times['core pruneLowest'] ?? []);
   }
   ratios['core valueAtRank / read floor'] = medianRatio(times['core valueAtRank'] ?? [], times['read floor'] ?? []);
-  ratios['prototype / read floor'] = medianRatio(times.prototype ?? [], times['read floor'] ?? []);
-  results.push({ n, k, ms, reps: times, ratios, valueCheck: { core: coreValue, prototype: prototypeValue } });
-  if (coreValue !== prototypeValue) console.log(`  warning: core ${coreValue} and prototype ${prototypeValue} disagree`);
+  const valueCheck = checkRank(values, coreValue, k);
+  results.push({ n, k, ms, reps: times, ratios, valueCheck });
+  if (!valueCheck.exact) exitOnError(new Error(`valueAtRank answered ${coreValue}: ${valueCheck.below} values below it, ${valueCheck.atOrBelow} at or below, k = ${k}`));
+  const kept = flags?.reduce((sum, flag) => sum + flag, 0);
+  if (kept !== n - k) exitOnError(new Error(`pruneLowest kept ${kept} of ${n}, expected ${n - k}`));
   printTable(
     `k-th smallest of n = ${n.toExponential(0)} float32 magnitudes, k = 0.9 n (median of ${reps}, ms)`,
     ['arm', 'ms', 'ns/value'],
@@ -119,7 +138,7 @@ if (sizes.includes(1e7)) {
   const runtime = await createRuntime({ backend: 'wasm', plugins: [wasmBackend()], onWarning: () => {} });
   const n = 1e7;
   const weights = tf.randomNormal([n], 0, 1, 'float32', 5);
-  const split: Record<string, number[]> = { 'abs on backend': [], 'download (dataSync)': [], 'select (core valueAtRank)': [], 'select (prototype)': [] };
+  const split: Record<string, number[]> = { 'abs on backend': [], 'download (dataSync)': [], 'select (core valueAtRank)': [] };
   const alive = new Uint8Array(n).fill(1);
   for (let rep = 0; rep < 6; rep++) {
     let magnitudesTensor: tf.Tensor | undefined;
@@ -131,13 +150,11 @@ if (sizes.includes(1e7)) {
       host = magnitudesTensor?.dataSync() as Float32Array;
     });
     const selectMs = timeMs(() => valueAtRank([{ scores: host, alive }], Math.floor(0.9 * n) - 1));
-    const prototypeMs = timeMs(() => kthSmallestSampled(host, Math.floor(0.9 * n) - 1));
     magnitudesTensor?.dispose();
     if (rep === 0) continue; // warm-up
     split['abs on backend']?.push(absMs);
     split['download (dataSync)']?.push(downloadMs);
     split['select (core valueAtRank)']?.push(selectMs);
-    split['select (prototype)']?.push(prototypeMs);
   }
   weights.dispose();
   for (const [name, list] of Object.entries(split)) endToEnd[name] = median(list);

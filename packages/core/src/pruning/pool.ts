@@ -1,5 +1,7 @@
 import type { AllocationTensor } from '../contracts/allocation.js';
-import { countAlive, countCut, findCut } from './radix-select.js';
+import { countCut } from './radix-select.js';
+import { findCut } from './cut.js';
+import { countAlive } from './sampled-select.js';
 import type { SelectionSegment } from './selection-types.js';
 
 /** What one pool (a tensor, or every tensor of a global scope) is asked for. */

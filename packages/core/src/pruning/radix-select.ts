@@ -99,38 +99,6 @@ export function checkSegments(segments: readonly SelectionSegment[]): void {
 }
 
 /**
- * Finds the cut that prunes exactly `count` candidates of the pool, the lowest by
- * `(score, segment order, flat index)`. `count` is clamped to `[0, alive]`. Two passes over the
- * scores (a 16-bit radix select on order-preserving keys), no sorting and no index arrays.
- */
-export function findCut(
-  segments: readonly SelectionSegment[],
-  count: number,
-  options?: SelectionOptions,
-): { cut: Cut; alive: number; count: number } {
-  checkCount(count);
-  checkSegments(segments);
-  if (count === 0) return { cut: { key: NEG_INF_KEY, ties: 0 }, alive: -1, count: 0 };
-  const { hist, alive, nan } = highHistogram(segments);
-  const n = Math.min(count, alive);
-  if (n === 0) return { cut: { key: NEG_INF_KEY, ties: 0 }, alive, count: 0 };
-  warnNaN(nan, options);
-  if (n === alive) return { cut: { key: POS_INF_KEY, ties: alive }, alive, count: n };
-  const { key, below } = keyAtRankFromHistogram(segments, hist, n - 1);
-  return { cut: { key, ties: n - below }, alive, count: n };
-}
-
-/**
- * The key at ascending 0-based `rank` among the pool's alive scores (NaN as `-Infinity`), or
- * `undefined` when the pool has no more than `rank` alive elements.
- */
-export function keyAtRank(segments: readonly SelectionSegment[], rank: number): number | undefined {
-  const { hist, alive } = highHistogram(segments);
-  if (rank < 0 || rank >= alive) return undefined;
-  return keyAtRankFromHistogram(segments, hist, rank).key;
-}
-
-/**
  * How many alive elements of a segment a cut prunes, given the ties still available to it.
  */
 export function countCut(segment: SelectionSegment, cut: Cut, ties: number): { pruned: number; ties: number } {
@@ -144,23 +112,18 @@ export function countAround(segment: SelectionSegment, key: number): { below: nu
   const { scores, alive } = segment;
   const bits = bitsOf(scores);
   const n = bits.length;
+  const negativeInfinityKey = -2139095041; // NEG_INF_KEY and POS_INF_KEY as locals: V8 folds those
+  const positiveInfinityKey = 2139095040;
   let below = 0;
   let equal = 0;
   for (let i = 0; i < n; i++) {
     const b = bits[i] as number;
     let k = b ^ ((b >> 31) & 0x7fffffff);
     if (k === -1) k = 0;
-    else if (k > POS_INF_KEY || k < NEG_INF_KEY) k = NEG_INF_KEY;
+    else if (k > positiveInfinityKey || k < negativeInfinityKey) k = negativeInfinityKey;
     const a = alive[i] as number;
     below += a & +(k < key);
     equal += a & +(k === key);
   }
   return { below, equal };
-}
-
-/** Number of `1`s in a flag array. */
-export function countAlive(alive: Uint8Array): number {
-  let total = 0;
-  for (let i = 0; i < alive.length; i++) total += alive[i] as number;
-  return total;
 }

@@ -11,7 +11,7 @@ import { resolvePattern } from '../patterns/resolve-pattern.js';
 import { isSelectionMode, SELECTION_MODES } from './modes.js';
 import { checkGuard, type PruneOutcome, type PrunerOptions, type TensorPruneReport } from './pruner-options.js';
 import { countNaNAlive, readPatternTensors } from './read-tensors.js';
-import { countAlive } from './radix-select.js';
+import { countAlive } from './sampled-select.js';
 import { pruneLowest } from './select.js';
 
 export type { PruneOutcome, PrunerOptions, TensorPruneReport } from './pruner-options.js';

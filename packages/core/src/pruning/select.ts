@@ -1,38 +1,34 @@
-import { NEG_INF_KEY, POS_INF_KEY, bitsOf, valueOfKey } from './score-keys.js';
-import { BUCKETS, checkCount, checkSegments, highHistogram, keyAtRank, warnNaN } from './radix-select.js';
+import { bitsOf, valueOfKey } from './score-keys.js';
+import { countNaN, keyAtRank } from './cut.js';
+import { checkCount, checkSegments, warnNaN } from './radix-select.js';
+import { locateRank, takeCensus } from './sampled-select.js';
 import type { SelectionOptions, SelectionSegment } from './selection-types.js';
 
 export type { SelectionOptions, SelectionSegment } from './selection-types.js';
 
 /**
- * The exact selection behind {@link pruneLowest} and {@link pruneLowestAcross}: pass 1 builds the
- * histogram of high key bits; pass 2 decides every element outside the boundary bucket, builds
- * the low-bits histogram of the boundary bucket and lists its elements; a last loop over that
- * (usually tiny) list settles the boundary in `(segment, index)` order.
+ * The exact selection behind {@link pruneLowest} and {@link pruneLowestAcross}: locate the key
+ * of the `count`-th lowest candidate (about one pass, `sampled-select.ts`), then one pass writes
+ * the flags, pruning the candidates below that key and the first of those equal to it in
+ * `(segment, index)` order.
  */
 function selectExact(segments: readonly SelectionSegment[], count: number, options?: SelectionOptions): Uint8Array[] {
   checkCount(count);
   checkSegments(segments);
   if (count === 0) return segments.map((segment) => segment.alive.slice());
-  const { hist, alive, nan } = highHistogram(segments);
-  const n = Math.min(count, alive);
+  const census = takeCensus(segments);
+  const n = Math.min(count, census.alive);
   if (n === 0) return segments.map((segment) => segment.alive.slice());
-  warnNaN(nan, options);
-  if (n === alive) return segments.map((segment) => new Uint8Array(segment.alive.length));
-
-  let bucket = 0;
-  let below = 0;
-  for (; bucket < BUCKETS; bucket++) {
-    const c = hist[bucket] as number;
-    if (below + c > n - 1) break;
-    below += c;
+  if (n === census.alive) {
+    warnNaN(countNaN(segments), options);
+    return segments.map((segment) => new Uint8Array(segment.alive.length));
   }
-  const high = bucket - 32768;
-  const boundary = new Int32Array(hist[bucket] as number);
-  const boundaryEnds: number[] = [];
-  const low = new Int32Array(BUCKETS);
-  let listed = 0;
-  const keeps = segments.map(({ scores, alive: flags }) => {
+  const { key: threshold, below, nan } = locateRank(segments, n - 1, census);
+  warnNaN(nan, options);
+  let ties = n - below;
+  const negativeInfinityKey = -2139095041; // NEG_INF_KEY and POS_INF_KEY as locals: V8 folds those
+  const positiveInfinityKey = 2139095040;
+  return segments.map(({ scores, alive }) => {
     const bits = bitsOf(scores);
     const length = bits.length;
     const keep = new Uint8Array(length);
@@ -40,57 +36,23 @@ function selectExact(segments: readonly SelectionSegment[], count: number, optio
       const b = bits[i] as number;
       let k = b ^ ((b >> 31) & 0x7fffffff);
       if (k === -1) k = 0;
-      else if (k > POS_INF_KEY || k < NEG_INF_KEY) k = NEG_INF_KEY;
-      const h = k >> 16;
-      const a = flags[i] as number;
-      if (h === high) {
-        if (a !== 0) {
-          low[k & 0xffff] = (low[k & 0xffff] as number) + 1;
-          boundary[listed++] = i;
-        }
-        continue;
-      }
-      keep[i] = a & +(h > high);
-    }
-    boundaryEnds.push(listed);
-    return keep;
-  });
-
-  let lowBucket = 0;
-  for (; lowBucket < BUCKETS; lowBucket++) {
-    const c = low[lowBucket] as number;
-    if (below + c > n - 1) break;
-    below += c;
-  }
-  const threshold = (high << 16) | lowBucket;
-  let ties = n - below;
-  let start = 0;
-  for (const [s, keep] of keeps.entries()) {
-    const bits = bitsOf((segments[s] as SelectionSegment).scores);
-    const end = boundaryEnds[s] as number;
-    for (let j = start; j < end; j++) {
-      const i = boundary[j] as number;
-      const b = bits[i] as number;
-      let k = b ^ ((b >> 31) & 0x7fffffff);
-      if (k === -1) k = 0;
-      else if (k > POS_INF_KEY || k < NEG_INF_KEY) k = NEG_INF_KEY;
-      if (k > threshold) keep[i] = 1;
-      else if (k === threshold) {
+      else if (k > positiveInfinityKey || k < negativeInfinityKey) k = negativeInfinityKey;
+      const a = alive[i] as number;
+      if (k === threshold && a !== 0) {
         if (ties > 0) ties--;
         else keep[i] = 1;
-      }
+      } else keep[i] = a & +(k > threshold);
     }
-    start = end;
-  }
-  return keeps;
+    return keep;
+  });
 }
 
 /**
  * Prunes exactly `count` of the alive elements: those with the lowest `(score, flat index)`.
  * Already-pruned elements are never candidates; `count` is clamped to `[0, alive]`; NaN scores
  * count as `-Infinity` (pruned first) and are reported through `options.onWarning`. Runs on the
- * CPU in two passes of a 16-bit radix select on order-preserving keys, without sorting or index
- * arrays (see `packages/core/bench/selection.bench.ts` for timings).
+ * CPU in about two passes over the scores (a sampled bracket of the cut, then the flags), without
+ * sorting or index arrays (timings: `pnpm bench --only selection`, docs/performance.md).
  *
  * @param scores - one score per element; higher is kept.
  * @param alive - `1` where the element is alive, `0` where it is already pruned.
@@ -147,7 +109,7 @@ export function pruneLowestAcross(
 /**
  * The float32 score at ascending 0-based `rank` among the alive scores of a pool (NaN counting as
  * `-Infinity`), or `undefined` when the pool has no more than `rank` alive elements: the k-th
- * smallest, found by radix select without sorting.
+ * smallest, found in about one pass without sorting.
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
 import type { SelectionMode } from '../contracts/selection-mode.js';
 import { SparseError } from '../errors.js';
 import { type Pool, type PoolRequest, cutCounts, segmentsOf } from './pool.js';
-import { countAround, keyAtRank } from './radix-select.js';
+import { countAround } from './radix-select.js';
+import { keyAtRank } from './cut.js';
 import { clamp, roundHalfEven, snapToInteger } from './rounding.js';
 import { NEG_INF_KEY, keyAtLeast, valueOfKey } from './score-keys.js';
 import type { SelectionSegment } from './selection-types.js';
