@@ -37,21 +37,28 @@ describe('pruneDeltas: random (DARE, DropOnly, DAREx-q)', () => {
           const { tensors, report } = await pruneDeltas(base, tuned, { rate, rescale, seed });
           const scale = rule === 'dare' ? 1 / (1 - rate) : rule === 'q' ? 1 / q : 1;
           let dropped = 0;
+          // A delta that is exactly 0 in float32 (tuned === base) looks the same dropped or kept.
+          let zeroDeltas = 0;
           for (const [name, out] of tensors) {
             const b = base.get(name)!;
             const t = tuned.get(name)!;
             for (let i = 0; i < out.length; i++) {
-              if (out[i] === b[i] && t[i] !== b[i] && !(scale === 1 && out[i] === t[i])) dropped++;
+              if (t[i] === b[i]) {
+                zeroDeltas++;
+                expect(out[i]).toBe(b[i]);
+              } else if (out[i] === b[i] && !(scale === 1 && out[i] === t[i])) dropped++;
               else if (scale === 1) expect(out[i]).toBe(t[i]);
               else expect(out[i]).toBe(f32(b[i]! + (t[i]! - b[i]!) * scale));
             }
           }
-          expect(report.droppedElements).toBe(dropped);
+          expect(report.droppedElements).toBeGreaterThanOrEqual(dropped);
+          expect(report.droppedElements).toBeLessThanOrEqual(dropped + zeroDeltas);
           expect(report.prunedElements).toBe(307);
           expect(report.tensors.every((row) => row.status === 'pruned' && row.scale === scale)).toBe(true);
         },
       ),
-      { numRuns: 40 },
+      // The example has a float32-zero delta that is dropped (found by fast-check, seed 1001837355).
+      { numRuns: 40, examples: [[84, 0.03207772970199586, 'dare']] },
     );
   });
 
