@@ -114,12 +114,19 @@ for (const job of summaryOnly ? [] : jobs) {
   }
   console.log(`\n=== ${job.name}: ${job.script} ${job.args.join(' ')}`);
   const start = performance.now();
+  const startEpoch = Date.now();
   const { code, output } = await runScript(job.script, job.args);
   const seconds = (performance.now() - start) / 1000;
   const ok = code === '0';
-  // Lines of other teams' benchmarks that state a ratio, kept for the summary when they write no JSON.
-  const ratioLines = job.name.startsWith('training') || job.name === 'selection' ? [] : output.split('\n').filter((line) => /ratio/i.test(line)).map((line) => line.trim());
+  // A benchmark that wrote no results file still gets its lines that state a ratio in the summary.
+  const ratioLines = resultsWrittenSince(startEpoch) ? [] : output.split('\n').filter((line) => /ratio/i.test(line)).map((line) => line.trim());
   outcomes.push({ name: job.name, status: ok ? 'ok' : 'failed', seconds, ...(ok ? {} : { note: `exit ${code}` }), ...(ratioLines.length > 0 ? { ratioLines } : {}) });
+}
+
+/** Whether some bench/results/*.json file was written at or after `epochMs`. */
+function resultsWrittenSince(epochMs: number): boolean {
+  if (!existsSync(RESULTS_DIR)) return false;
+  return readdirSync(RESULTS_DIR).some((name) => name.endsWith('.json') && statSync(`${RESULTS_DIR}${name}`).mtimeMs >= epochMs);
 }
 
 /** Runs one benchmark script in its own Node process, echoing and collecting its standard output. */
@@ -316,7 +323,7 @@ printTable(
   ['goal', 'measured', 'met'],
   checks.map((c) => [c.goal, c.value, c.met === undefined ? 'n/a' : c.met ? 'yes' : 'NO']),
 );
-for (const outcome of outcomes.filter((o) => o.ratioLines !== undefined && !foreign.some((name) => o.name.startsWith(name)))) {
+for (const outcome of outcomes.filter((o) => o.ratioLines !== undefined)) {
   for (const line of outcome.ratioLines ?? []) console.log(`  ${outcome.name}: ${line}`);
 }
 for (const outcome of outcomes.filter((o) => o.status !== 'ok')) console.log(`  ${outcome.name}: ${outcome.status}${outcome.note === undefined ? '' : ` (${outcome.note})`}`);

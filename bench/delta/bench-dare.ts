@@ -2,10 +2,13 @@
  * Benchmark: `sparse dare` against an equivalent PyTorch script (dare_torch.py) on the same
  * synthetic ~1 GB safetensors checkpoint pair, printing wall time and peak memory of both.
  *
- *   pnpm tsc -b packages/cli        # the benchmark runs the built CLI (packages/cli/dist/bin.js)
  *   pnpm tsx --tsconfig bench/delta/tsconfig.json bench/delta/bench-dare.ts [options]
  *
- * Options: --gb N (size of each checkpoint, default 1), --dtype BF16|F16|F32 (default BF16),
+ * It runs the built CLI (packages/cli/dist/bin.js) and builds it first (`tsc -b packages/cli`)
+ * when it is missing, as on a fresh clone. Results, with a `summary` row for `pnpm bench`
+ * (ratio = PyTorch time / ours, > 1 = ours faster), go to bench/results/delta-dare.json.
+ *
+ * Options: --gb N (size of each checkpoint, default 1), --quick (0.25 GB), --dtype BF16|F16|F32 (default BF16),
  * --rate P (default 0.9), --runs N (default 1; the best time and the largest memory are shown),
  * --python PATH (default /usr/bin/python3, which has PyTorch 1.13), --keep (keep the files).
  *
@@ -17,9 +20,10 @@
  * realized drop rate close to p, kept entries equal to base + δ/(1−p) up to the output dtype's rounding
  * (reported in units in the last place of the operands' scale).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +35,7 @@ const option = (name: string, fallback: string) => {
   const index = argv.indexOf(`--${name}`);
   return index >= 0 && argv[index + 1] !== undefined ? (argv[index + 1] as string) : fallback;
 };
-const gigabytes = Number(option('gb', '1'));
+const gigabytes = Number(option('gb', argv.includes('--quick') ? '0.25' : '1'));
 const dtype = option('dtype', 'BF16') as SafetensorsDtype;
 const rate = Number(option('rate', '0.9'));
 const runs = Number(option('runs', '1'));
@@ -41,8 +45,13 @@ if (!['BF16', 'F16', 'F32'].includes(dtype)) throw new Error(`--dtype must be BF
 
 const cli = join(root, 'packages/cli/dist/bin.js');
 if (!existsSync(join(root, 'packages/cli/dist/commands/dare.js'))) {
-  console.error('Build the CLI first: pnpm tsc -b packages/cli');
-  process.exit(1);
+  console.log('building the CLI (tsc -b packages/cli) ...');
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const build = spawnSync(process.execPath, [tsc, '-b', join(root, 'packages/cli')], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error(`building the CLI failed (exit ${build.status ?? build.signal}); run pnpm build and look at its errors`);
+    process.exit(1);
+  }
 }
 
 /** A Llama-like tensor list (hidden 2048, MLP 5632, vocabulary 32000) with enough layers for the size. */
@@ -226,6 +235,14 @@ try {
   const [a, b] = rows as [(typeof rows)[0], (typeof rows)[0]];
   console.log(`* |out − (b + δ/(1−p))| in units in the last place of ${dtype} at the scale of max(|b|, |δ/(1−p)|).`);
   console.log(`ratio sparse/PyTorch: time ${(a.seconds / b.seconds).toFixed(2)}x, peak memory ${(a.rss / b.rss).toFixed(2)}x`);
+  const label = `sparse dare, ${(bytes / 1e9).toFixed(2)} GB ${dtype}`;
+  const summary = [
+    { name: `${label}: wall time`, ours: a.seconds, peer: b.seconds, unit: 's', ratio: b.seconds / a.seconds },
+    { name: `${label}: peak memory`, ours: a.rss, peer: b.rss, unit: 'MiB', ratio: b.rss / a.rss },
+  ];
+  const resultsPath = join(root, 'bench/results/delta-dare.json');
+  await writeFile(`${resultsPath}.${process.pid}.tmp`, `${JSON.stringify({ benchmark: 'delta-dare', date: new Date().toISOString(), rate, dtype, bytes, runs, rows, summary }, null, 2)}\n`);
+  await rename(`${resultsPath}.${process.pid}.tmp`, resultsPath);
 } finally {
   if (keep) console.log(`kept ${folder}`);
   else await rm(folder, { recursive: true, force: true });

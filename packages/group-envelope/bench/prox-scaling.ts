@@ -7,6 +7,10 @@
  *
  *   pnpm --filter @sparse/group-envelope bench [-- --sizes 1e4,1e5 --runs 7 --no-peer --json bench/results/prox-scaling.json]
  *
+ * `--quick` (as `pnpm bench --quick` passes it) measures 1e4 to 1e6 with 3 runs. Every run also
+ * writes the repository's bench/results/prox-scaling.json with a `summary` array (torch time /
+ * JS time per size), which `pnpm bench` adds to its summary table.
+ *
  * Norms are |N(0, 1)| from a fixed seed; k = m/4, λ = 0.05 (a threshold inside the bulk).
  */
 import { execFileSync } from 'node:child_process';
@@ -24,9 +28,11 @@ const { values } = parseArgs({
     'no-peer': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
     json: { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 });
-const sizes = values.sizes.split(',').map(Number);
+const sizes = (values.quick ? '1e4,1e5,1e6' : values.sizes).split(',').map(Number);
+const runsOption = values.quick ? '3' : values.runs;
 const lambda = 0.05;
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,7 +60,7 @@ try {
   for (const m of sizes) {
     const norms = new Random(m).fillNormal(new Float64Array(m)).map(Math.abs);
     const k = Math.floor(m / 4);
-    const runs = m >= 1e7 ? Math.min(5, Number(values.runs)) : Number(values.runs);
+    const runs = m >= 1e7 ? Math.min(5, Number(runsOption)) : Number(runsOption);
     const out = new Float64Array(m);
     const times: number[] = [];
     for (let r = 0; r < runs; r++) {
@@ -114,10 +120,26 @@ const last = rows[rows.length - 1];
 if (first !== undefined && last !== undefined && last !== first) {
   console.log(`time per group from m=${first.groups.toExponential(0)} to m=${last.groups.toExponential(0)}: ${first.jsNsPerGroup.toFixed(1)} → ${last.jsNsPerGroup.toFixed(1)} ns (×${(last.jsNsPerGroup / first.jsNsPerGroup).toFixed(2)} for ×${(last.groups / first.groups).toExponential(0)} groups)`);
 }
+const summary = rows.map((row) => ({
+  name: `prox of λ·SEF_k, m = ${row.groups.toExponential(0)} groups: JS vs torch sort-based`,
+  ours: row.jsMedianMs,
+  ...(row.torchMs === undefined ? {} : { peer: row.torchMs, ratio: row.torchMs / row.jsMedianMs }),
+  unit: 'ms',
+}));
+writeAtomically(
+  new URL('../../../bench/results/prox-scaling.json', import.meta.url).pathname,
+  { benchmark: 'prox-scaling', date: new Date().toISOString(), lambda, rows, summary },
+);
+
+/** Writes pretty JSON through a temporary file and a rename, so no half-written file is left. */
+function writeAtomically(path: string, data: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, `${JSON.stringify(data, null, 2)}\n`);
+  renameSync(temporary, path);
+}
+
 if (values.json !== undefined) {
-  mkdirSync(dirname(values.json), { recursive: true });
-  const temporary = `${values.json}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify(rows, null, 2)}\n`);
-  renameSync(temporary, values.json);
+  writeAtomically(values.json, rows);
   console.log(`wrote ${values.json}`);
 }
