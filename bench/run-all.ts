@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark side by side with its PyTorch equivalent, then one summary table
  * of ratios (ours/peer speed, >1 = ours faster) and bench/results/summary.json.
  *
- *   pnpm bench [--quick] [--only training-wasm,training-cpu,selection,delta,group-envelope] [--update-docs]
+ *   pnpm bench [--quick] [--only training-wasm,training-cpu,selection,compaction,delta,group-envelope] [--update-docs]
  *
  * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
  * `--update-docs` rewrites the generated block of docs/performance.md (between its
@@ -68,6 +68,7 @@ if (selected('training-cpu')) {
   jobs.push({ name: 'training-cpu', script: 'bench/training.ts', args: ['--backend', 'cpu', ...quickArgs, ...(quick ? ['--batches', '60'] : [])] });
 }
 if (selected('selection')) jobs.push({ name: 'selection', script: 'bench/selection.ts', args: quickArgs });
+if (selected('compaction')) jobs.push({ name: 'compaction', script: 'bench/compaction.ts', args: quickArgs });
 if (selected('delta')) {
   const script = deltaScript();
   jobs.push(
@@ -303,7 +304,7 @@ for (const name of foreign) {
 
 /** When each results file was measured, and the load average before and after. */
 const runLines: string[] = [];
-for (const name of ['training-wasm', 'training-cpu', 'selection']) {
+for (const name of ['training-wasm', 'training-cpu', 'selection', 'compaction']) {
   if (!ran.has(name)) continue;
   const file = readResults<{ date?: string; machine?: { loadAverage?: number[]; loadAverageBefore?: number[] } }>(name);
   if (file?.date === undefined) continue;
