@@ -14,7 +14,7 @@ export { instability, type InstabilityOptions, type InstabilityResult } from './
 export { captureAdamState, restoreAdamState, type AdamState } from './training/adam-state.js';
 export { earlyStopping, type EarlyStop, type EvalRecord } from './training/early-stopping.js';
 export { createEvaluator, type Evaluation, type Evaluator } from './training/evaluator.js';
-export { trainRound, type BatchProvider, type RoundCheckpoint, type RoundResult, type TrainRoundOptions } from './training/train-round.js';
+export { trainRound, type BatchProvider, type RoundCheckpoint, type RoundResult, type TrainingKernels, type TrainRoundOptions } from './training/train-round.js';
 
 export { lthConfigSchema, validateLthConfig, loadLthConfig, type LthExperimentConfig } from './experiment/config.js';
 export { planExperiment, predictedRemaining, FASHION_MNIST_TRAIN_COUNT, type ExperimentPlan, type PlannedUnit } from './experiment/plan.js';

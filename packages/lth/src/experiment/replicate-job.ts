@@ -162,6 +162,7 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
       masks,
       batches: loader,
       learningRate: config.optimizer.learningRate,
+      kernels: config.optimizer.kernels,
       startStep: unit.startStep,
       endStep: T,
       evalEvery: config.evalEvery,

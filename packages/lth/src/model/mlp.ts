@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { SparseError, type Batch, type NamedParameter } from '@sparse/core';
+import { SparseError, fusedDense, meanSoftmaxCrossEntropy, type Batch, type NamedParameter } from '@sparse/core';
 import { glorotNormalValues } from './glorot.js';
 
 /**
@@ -26,6 +26,12 @@ export interface LthModel {
   forward(x: Tensor): Tensor;
   /** The mean softmax cross-entropy of a batch (one-hot `y`). */
   loss(batch: Batch): Scalar;
+  /**
+   * The same loss with hand-written gradients and fewer kernels (core's `fusedDense` and
+   * `meanSoftmaxCrossEntropy`), for training with `kernels: 'fused'`. Optional: without it the
+   * fused path trains on {@link LthModel.loss}.
+   */
+  fusedLoss?(batch: Batch): Scalar;
   /**
    * Seeded initial values of every parameter, by name: `purpose` `init` gives θ0, `reinit` the
    * random re-initialisation baseline (same distribution, other stream).
@@ -123,11 +129,21 @@ export function createMlp(options: MlpOptions): LthModel {
       return h;
     });
 
+  const fusedLoss = ({ x, y }: Batch): Scalar =>
+    tf.tidy(() => {
+      let h: Tensor = x;
+      layers.forEach(({ kernel, bias }, i) => {
+        h = fusedDense(h, kernel, bias, { activation: i === last ? 'linear' : 'relu', inputGradient: i > 0 });
+      });
+      return meanSoftmaxCrossEntropy(y, h);
+    });
+
   return {
     parameters,
     outputParameter: layers[last]?.kernelName ?? '',
     forward,
     loss: ({ x, y }: Batch): Scalar => tf.tidy(() => tf.losses.softmaxCrossEntropy(y, forward(x)) as Scalar),
+    fusedLoss,
     initialValues,
     dispose: () => {
       for (const { kernel, bias } of layers) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { toyBatches, toySet, useCpu } from '../../test/support.js';
 import { createMlp } from '../model/mlp.js';
 import { readParameterValues } from '../imp/parameter-values.js';
@@ -9,7 +9,7 @@ import { trainRound, type RoundCheckpoint } from './train-round.js';
 beforeAll(useCpu);
 
 describe('trainRound', () => {
-  it('creates no tensor per step and resumes bit-identically from a checkpoint', async () => {
+  it.each(['fused', 'stock'] as const)('%s kernels: create no tensor per step and resume bit-identically from a checkpoint', async (kernels) => {
     const set = toySet(64);
     const evaluator = createEvaluator(set, { numClasses: 3 });
     const masks = new Map([['fc1/kernel', { shape: [8, 5], kept: Uint8Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 1)) }]]);
@@ -23,6 +23,7 @@ describe('trainRound', () => {
         masks,
         batches: toyBatches(set, 10, 3),
         learningRate: 0.02,
+        kernels,
         startStep: 0,
         endStep: 30,
         evalEvery: 5,
@@ -55,6 +56,42 @@ describe('trainRound', () => {
     expect(resumed.values).toEqual(straight.values);
     const kernel = straight.values.get('fc1/kernel')!;
     masks.get('fc1/kernel')!.kept.forEach((k, i) => k === 0 && expect(Math.abs(kernel[i]!)).toBe(0)); // -0 or +0
+    evaluator.dispose();
+  });
+
+  it('fused and stock kernels train the same weights, to float32 rounding', async () => {
+    const set = toySet(64);
+    const evaluator = createEvaluator(set, { numClasses: 3 });
+    const masks = new Map([['fc1/kernel', { shape: [8, 5], kept: Uint8Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0 : 1)) }]]);
+    const train = async (kernels: 'fused' | 'stock') => {
+      const model = createMlp({ layerSizes: [8, 5, 3], seed: 4 });
+      const fusedLoss = vi.spyOn(model, 'fusedLoss');
+      const before = tf.memory().numTensors;
+      await trainRound({
+        model,
+        masks,
+        kernels,
+        batches: toyBatches(set, 10, 3),
+        learningRate: 0.01,
+        startStep: 0,
+        endStep: 40,
+        evalEvery: 20,
+        validate: () => evaluator.evaluate(model.forward),
+        test: () => evaluator.evaluate(model.forward),
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(fusedLoss).toHaveBeenCalledTimes(kernels === 'fused' ? 40 : 0);
+      const values = readParameterValues(model.parameters);
+      model.dispose();
+      return values;
+    };
+    const fused = await train('fused');
+    const stock = await train('stock');
+    for (const [name, expected] of stock) {
+      const actual = fused.get(name)!;
+      expected.forEach((value, i) => expect(Math.abs(actual[i]! - value)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(value))));
+    }
+    masks.get('fc1/kernel')!.kept.forEach((k, i) => k === 0 && expect(Math.abs(fused.get('fc1/kernel')![i]!)).toBe(0)); // -0 or +0
     evaluator.dispose();
   });
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SparseError, binaryToMaskSet, withMasks, type Batch, type BinaryMaskSet } from '@sparse/core';
+import { SparseError, binaryToMaskSet, fusedAdam, withMasks, type Batch, type BinaryMaskSet } from '@sparse/core';
 import type { LthModel } from '../model/mlp.js';
 import { assignParameterValues, readParameterValues, type ParameterValues } from '../imp/parameter-values.js';
 import { captureAdamState, restoreAdamState, type AdamState } from './adam-state.js';
@@ -59,6 +59,18 @@ export interface RoundCheckpoint {
  * const options: TrainRoundOptions = { ...base, startStep: 0, endStep: 3000, evalEvery: 100 };
  * ```
  */
+/**
+ * The two ways {@link trainRound} computes a step (see {@link TrainRoundOptions.kernels}).
+ *
+ * @example
+ * ```ts
+ * import type { TrainingKernels } from '@sparse/lth';
+ *
+ * const kernels: TrainingKernels = 'fused';
+ * ```
+ */
+export type TrainingKernels = 'fused' | 'stock';
+
 export interface TrainRoundOptions {
   readonly model: LthModel;
   /** Masks in force for the whole round (gradients masked, `w ← m ⊙ w` after every update). */
@@ -66,6 +78,13 @@ export interface TrainRoundOptions {
   readonly batches: BatchProvider;
   /** Adam's learning rate; a fresh Adam optimizer is made for the round. */
   readonly learningRate: number;
+  /**
+   * How a step is computed. `fused` (default): core's `fusedAdam` (one pass per variable, masks
+   * folded in) on the model's `fusedLoss` (hand-written gradients), about 1.9x faster on wasm.
+   * `stock`: `tf.train.adam` around `model.loss`, with the masks applied by separate kernels.
+   * Both are Adam on the same loss; their weights agree to float32 rounding, not bit for bit.
+   */
+  readonly kernels?: TrainingKernels;
   /** The absolute iteration the round starts at (the rewind step k; 0 from θ0). Batches follow it. */
   readonly startStep: number;
   /** The absolute iteration it ends at (T). */
@@ -167,7 +186,9 @@ export async function trainRound(options: TrainRoundOptions): Promise<RoundResul
   const variables = model.parameters.map((p) => p.variable);
   const evals: EvalRecord[] = resume === undefined ? [] : [...resume.evals];
   const snapshots = new Set(options.snapshotAt ?? []);
-  const adam = tf.train.adam(options.learningRate);
+  const fused = (options.kernels ?? 'fused') === 'fused';
+  const adam = fused ? fusedAdam(options.learningRate) : tf.train.adam(options.learningRate);
+  const lossOf = fused && model.fusedLoss !== undefined ? model.fusedLoss.bind(model) : model.loss.bind(model);
   const maskTensors = binaryToMaskSet(options.masks);
   try {
     if (resume !== undefined) {
@@ -203,7 +224,7 @@ export async function trainRound(options: TrainRoundOptions): Promise<RoundResul
       signal?.throwIfAborted();
       const { x, y } = batches.batch(Math.floor(iteration / perEpoch), iteration % perEpoch);
       try {
-        optimizer.minimize(() => model.loss({ x, y }), false, variables);
+        optimizer.minimize(() => lossOf({ x, y }), false, variables);
       } finally {
         tf.dispose([x, y]);
       }
