@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark side by side with its PyTorch equivalent, then one summary table
  * of ratios (ours/peer speed, >1 = ours faster) and bench/results/summary.json.
  *
- *   pnpm bench [--quick] [--only training-wasm,training-cpu,simd-peak,selection,compaction,delta,group-envelope] [--update-docs]
+ *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,compaction,delta,group-envelope] [--update-docs]
  *
  * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
  * `--update-docs` rewrites the generated block of docs/performance.md (between its
@@ -67,6 +67,7 @@ if (selected('training-wasm')) jobs.push({ name: 'training-wasm', script: 'bench
 if (selected('training-cpu')) {
   jobs.push({ name: 'training-cpu', script: 'bench/training.ts', args: ['--backend', 'cpu', ...quickArgs, ...(quick ? ['--batches', '60'] : [])] });
 }
+if (selected('parallel-training')) jobs.push({ name: 'parallel-training', script: 'bench/parallel-training.ts', args: quick ? ['--rounds', '3', '--steps', '100'] : [] });
 // After training-wasm: it converts that run's samples/s into GFLOP/s against the wasm ceiling.
 if (selected('simd-peak')) jobs.push({ name: 'simd-peak', script: 'bench/simd-peak.ts', args: quick ? ['--runs', '3'] : [] });
 if (selected('selection')) jobs.push({ name: 'selection', script: 'bench/selection.ts', args: quickArgs });
