@@ -49,17 +49,6 @@ export interface RoundCheckpoint {
 }
 
 /**
- * Options of {@link trainRound}.
- *
- * @example
- * ```ts
- * import type { TrainRoundOptions } from '@sparse/lth';
- *
- * declare const base: TrainRoundOptions;
- * const options: TrainRoundOptions = { ...base, startStep: 0, endStep: 3000, evalEvery: 100 };
- * ```
- */
-/**
  * The two ways {@link trainRound} computes a step (see {@link TrainRoundOptions.kernels}).
  *
  * @example
@@ -71,6 +60,17 @@ export interface RoundCheckpoint {
  */
 export type TrainingKernels = 'fused' | 'stock';
 
+/**
+ * Options of {@link trainRound}.
+ *
+ * @example
+ * ```ts
+ * import type { TrainRoundOptions } from '@sparse/lth';
+ *
+ * declare const base: TrainRoundOptions;
+ * const options: TrainRoundOptions = { ...base, startStep: 0, endStep: 3000, evalEvery: 100 };
+ * ```
+ */
 export interface TrainRoundOptions {
   readonly model: LthModel;
   /** Masks in force for the whole round (gradients masked, `w ← m ⊙ w` after every update). */
