@@ -10,11 +10,11 @@
  * parameters of `createMlp` from @sparse/lth, on 8 cycled batches of uniform inputs and random
  * labels; masks keep a seeded 50 % of each kernel (biases unmasked), as on the PyTorch side:
  *
- *   stock        today's path: createMlp's loss (tf.fused.matMul + tf.losses.softmaxCrossEntropy),
+ *   stock        the stock-kernel path: createMlp's loss (tf.fused.matMul + tf.losses.softmaxCrossEntropy),
  *                tf.train.adam, MaskedOptimizer masking around it
- *   fast         the proposed path: fusedDense + meanSoftmaxCrossEntropy (fewer kernels, hand
+ *   fast         the fused path (LTH's default): fusedDense + meanSoftmaxCrossEntropy (fewer kernels, hand
  *                gradients), fusedAdam (one SIMD pass per variable, in place, masks folded in),
- *                and MaskedOptimizer handing its masks to fusedAdam (in core since the hand-off landed)
+ *                and MaskedOptimizer handing its masks to fusedAdam
  *   torch ×1/×2  PyTorch 1 and 2 threads: backward, grad *= mask, Adam step, weight *= mask
  *
  * Rounds interleave every arm (the order rotates each round); each arm's time per round is
@@ -25,14 +25,10 @@
  * of a ratio measured back to back, under the same machine load).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRuntime, train, withMasks, type Batch, type NamedParameter } from '@sparse/core';
+import { createRuntime, fusedAdam, fusedDense, meanSoftmaxCrossEntropy, train, withMasks, type Batch, type NamedParameter } from '@sparse/core';
 import { wasmBackend } from '@sparse/backend-wasm';
 import { createMlp, type LthModel } from '@sparse/lth';
-import { fusedAdam } from '../packages/core/src/training/fused-adam.js';
-import { fusedDense } from '../packages/core/src/training/fused-dense.js';
-import { meanSoftmaxCrossEntropy } from '../packages/core/src/training/softmax-cross-entropy.js';
 import './lib/fail.js';
-import { ensureMaskAwareHandOff } from './lib/mask-aware-hook.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { findTorchPython, PeerProcess, torchMissingReason } from './lib/peer.js';
 import { writeResults } from './lib/results.js';
@@ -53,7 +49,6 @@ const LR = 1.2e-3;
 
 const runtime = await createRuntime({ backend: backendName, plugins: backendName === 'wasm' ? [wasmBackend()] : [], onWarning: () => {} });
 if (runtime.backend !== backendName) throw new Error(`backend ${backendName} unavailable (got ${runtime.backend})`);
-const handOff = ensureMaskAwareHandOff();
 
 /** One of our configurations. */
 interface OurArm {
@@ -91,7 +86,7 @@ function makeMasks(model: LthModel): Map<string, tf.Tensor> {
   );
 }
 
-/** The proposed training loss on createMlp's parameters: fused dense layers, hand-written gradients. */
+/** The fused training loss on createMlp's parameters: fused dense layers, hand-written gradients. */
 function leanLoss(parameters: readonly NamedParameter[]): (batch: Batch) => tf.Scalar {
   const variables = parameters.map((p) => p.variable);
   const layers = variables.length / 2;
@@ -149,7 +144,6 @@ function ourArm(name: string, batches: Batch[], masked: boolean, fast: boolean):
 const python = findTorchPython();
 const machineBefore = machineInfo();
 console.log(`training benchmark, backend ${runtime.backend}${runtime.backend === 'wasm' ? ' (fast kernels)' : ''}; ${describeMachine(machineBefore)}`);
-console.log(`MaskedOptimizer hand-off to mask-aware optimizers: ${handOff === 'native' ? 'in the library' : 'proposed patch applied at run time'}`);
 if (python === null) console.log(`PyTorch peer skipped: ${torchMissingReason}`);
 
 const peer = python === null ? null : new PeerProcess(python, 'train_lenet.py');
@@ -350,7 +344,6 @@ const path = writeResults(`training-${runtime.backend}`, {
   backend: runtime.backend,
   date: new Date().toISOString(),
   machine: { ...machineAfter, loadAverageBefore: machineBefore.loadAverage },
-  handOff,
   rounds,
   roundMs,
   model: 'LeNet-300-100 (784-300-100-10, ReLU), Adam lr 1.2e-3, masks keep 50 % of each kernel',
