@@ -1,16 +1,25 @@
 /**
  * The worker-thread lever for training throughput, measured: LeNet-300-100 with masks and the
- * fused path (fusedDense, meanSoftmaxCrossEntropy, masked fusedAdam) on the wasm backend, data
- * parallel over W worker threads (bench/lib/parallel-worker.ts: each takes b/W rows of the batch,
- * gradients are averaged through a SharedArrayBuffer, every worker applies the same update),
- * against one worker doing the whole batch and against PyTorch with one thread.
+ * fused path on the wasm backend, over 2 worker threads in two ways, against one worker doing the
+ * whole step and against PyTorch with one thread.
  *
  *   pnpm exec tsx --import ./bench/lib/register.mjs bench/parallel-training.ts [--batch 60] [--rounds 9] [--steps 100]
  *
- * A prototype, not library code: it answers how much two cores give at batch 60 before the
+ * - batch split (data parallel, bench/lib/parallel-worker.ts): each worker takes b/2 rows of the
+ *   batch; gradients (1 MB) are averaged through a SharedArrayBuffer and every worker applies the
+ *   same update (fusedDense, meanSoftmaxCrossEntropy, masked fusedAdam).
+ * - layer split (tensor parallel, bench/lib/split-worker.ts): each worker owns 150 of the 300
+ *   hidden units of the first layer (its W1 columns and W2 rows: ~half of all the arithmetic);
+ *   the workers exchange only their partial second-layer products (24 KB each per step); layer 3
+ *   runs in both. The same code on one worker (all 300
+ *   units) is an arm too: it separates the gain of its layout (W1 stored transposed, see
+ *   split-worker.ts) from the gain of the second core.
+ *
+ * Prototypes, not library code: they answer how much two cores give at batch 60 before the
  * library grows a parallel training API. Rounds interleave the arms; figures are medians.
- * Checks: after 5 steps from the same start, two workers' weights equal one worker's to float32
- * rounding (max |Δw| / max |w| < 1e-4); after the run the workers' copies are bit-identical.
+ * Checks: after 5 steps from the same start, each parallel arm's weights equal one worker's to
+ * float32 rounding (max |Δw| / max |w| < 1e-4); after the run the copies the workers share are
+ * bit-identical.
  */
 import { Worker } from 'node:worker_threads';
 import { describeMachine, machineInfo } from './lib/machine.js';
@@ -27,33 +36,51 @@ const batch = Number(option('batch', '60'));
 const rounds = Number(option('rounds', '9'));
 const steps = Number(option('steps', '100'));
 const POOL = 8;
+const SHAPES: readonly (readonly number[])[] = [[784, 300], [300], [300, 100], [100], [100, 10], [10]];
+const TOTAL = SHAPES.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+
+type Split = 'batch' | 'layer';
+
+/** What a worker sends back for `weights`: its parameters in the standard layout. */
+interface WorkerWeights {
+  readonly weights: Float32Array[];
+  readonly tensors: number;
+  /** Layer split only: the first hidden unit this worker owns (W1 column, b1 entry, W2 row), and how many. */
+  readonly first?: number;
+  readonly units?: number;
+}
 
 interface Pool {
-  readonly workers: Worker[];
   run(count: number): Promise<number>;
-  weights(): Promise<{ weights: Float32Array[]; tensors: number }[]>;
+  weights(): Promise<WorkerWeights[]>;
   close(): Promise<void>;
 }
 
-async function startPool(count: number): Promise<Pool> {
-  const total = 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10;
-  const gradients = new SharedArrayBuffer(2 * count * total * 4);
+async function startPool(count: number, split: Split): Promise<Pool> {
+  const shared = split === 'batch' ? { gradients: new SharedArrayBuffer(2 * count * TOTAL * 4) } : { exchange: new SharedArrayBuffer(2 * count * batch * 100 * 4) };
   const control = new SharedArrayBuffer(8);
   const workers = Array.from(
     { length: count },
     (_, index) =>
       new Worker(new URL('./lib/parallel-worker-boot.mjs', import.meta.url), {
-        workerData: { index, workers: count, batch, pool: POOL, learningRate: 1.2e-3, gradients, control },
+        workerData: { module: split === 'batch' ? 'parallel-worker.ts' : 'split-worker.ts', index, workers: count, batch, pool: POOL, learningRate: 1.2e-3, control, ...shared },
       }),
   );
   const next = (worker: Worker) =>
     new Promise<unknown>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
+      const onMessage = (message: unknown) => {
+        worker.off('error', onError);
+        resolve(message);
+      };
+      const onError = (error: unknown) => {
+        worker.off('message', onMessage);
+        reject(error);
+      };
+      worker.once('message', onMessage);
+      worker.once('error', onError);
     });
   await Promise.all(workers.map(next));
   return {
-    workers,
     run: async (n) => {
       const answers = workers.map(next);
       for (const worker of workers) worker.postMessage({ steps: n });
@@ -63,7 +90,7 @@ async function startPool(count: number): Promise<Pool> {
     weights: async () => {
       const answers = workers.map(next);
       for (const worker of workers) worker.postMessage('weights');
-      return (await Promise.all(answers)) as { weights: Float32Array[]; tensors: number }[];
+      return (await Promise.all(answers)) as WorkerWeights[];
     },
     close: async () => {
       await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve).postMessage('exit'))));
@@ -71,38 +98,68 @@ async function startPool(count: number): Promise<Pool> {
   };
 }
 
-const machineBefore = machineInfo();
-console.log(`parallel training prototype, batch ${batch}; ${describeMachine(machineBefore)}`);
-const python = findTorchPython();
-if (python === null) console.log(`PyTorch peer skipped: ${torchMissingReason}`);
-const peer = python === null ? null : new PeerProcess(python, 'train_lenet.py');
+/**
+ * The model's weights assembled from a pool's workers, and whether the copies that several
+ * workers hold are bit-identical (batch split: everything; layer split: b2, W3, b3).
+ */
+function assemble(parts: readonly WorkerWeights[]): { weights: Float32Array[]; identical: boolean } {
+  const [head] = parts;
+  if (head === undefined) throw new Error('a pool without workers');
+  const sameAsHead = (from: number) => parts.every((part) => part.weights.slice(from).every((w, i) => w.every((value, j) => value === (head.weights[from + i] as Float32Array)[j])));
+  if (head.first === undefined) return { weights: head.weights, identical: sameAsHead(0) };
+  const w1 = new Float32Array(784 * 300);
+  const b1 = new Float32Array(300);
+  const w2 = new Float32Array(300 * 100);
+  for (const part of parts) {
+    const first = part.first as number;
+    const units = part.units as number;
+    const block = part.weights[0] as Float32Array;
+    for (let row = 0; row < 784; row++) w1.set(block.subarray(row * units, (row + 1) * units), row * 300 + first);
+    b1.set(part.weights[1] as Float32Array, first);
+    w2.set(part.weights[2] as Float32Array, first * 100);
+  }
+  return { weights: [w1, b1, w2, ...head.weights.slice(3)], identical: sameAsHead(3) };
+}
 
-const one = await startPool(1);
-const two = await startPool(2);
-// Before timing: 5 steps on each pool from the same start must agree to float32 rounding.
-await one.run(5);
-await two.run(5);
-const relative = await (async () => {
-  const [first] = await two.weights();
-  const [single] = await one.weights();
+/** max |Δw| / max |w| over the parameters, against a reference. */
+function relativeDifference(weights: readonly Float32Array[], reference: readonly Float32Array[]): number {
   let worst = 0;
-  first?.weights.forEach((w, i) => {
-    const reference = single?.weights[i] as Float32Array;
+  weights.forEach((w, i) => {
+    const expected = reference[i] as Float32Array;
     let largest = 0;
     let difference = 0;
     for (let j = 0; j < w.length; j++) {
-      largest = Math.max(largest, Math.abs(reference[j] as number));
-      difference = Math.max(difference, Math.abs((w[j] as number) - (reference[j] as number)));
+      largest = Math.max(largest, Math.abs(expected[j] as number));
+      difference = Math.max(difference, Math.abs((w[j] as number) - (expected[j] as number)));
     }
     worst = Math.max(worst, difference / largest);
   });
   return worst;
-})();
-console.log(`  after 5 steps, 2 workers vs 1 worker: max |Δw| / max |w| = ${relative.toExponential(1)}`);
+}
+
+const machineBefore = machineInfo();
+console.log(`parallel training prototypes, batch ${batch}; ${describeMachine(machineBefore)}`);
+const python = findTorchPython();
+if (python === null) console.log(`PyTorch peer skipped: ${torchMissingReason}`);
+const peer = python === null ? null : new PeerProcess(python, 'train_lenet.py');
+
+const pools = {
+  'ours, 1 worker': await startPool(1, 'batch'),
+  'ours, 1 worker, W1 stored transposed': await startPool(1, 'layer'),
+  'ours, 2 workers, batch split': await startPool(2, 'batch'),
+  'ours, 2 workers, layer split': await startPool(2, 'layer'),
+};
+// Before timing: 5 steps on each pool from the same start must agree to float32 rounding.
+for (const pool of Object.values(pools)) await pool.run(5);
+const reference = assemble(await pools['ours, 1 worker'].weights()).weights;
+const agreement: Record<string, number> = {};
+for (const [name, pool] of Object.entries(pools).slice(1)) {
+  agreement[name] = relativeDifference(assemble(await pool.weights()).weights, reference);
+  console.log(`  after 5 steps, ${name} vs 1 worker: max |Δw| / max |w| = ${(agreement[name] as number).toExponential(1)}`);
+}
 
 const arms: Record<string, () => Promise<number>> = {
-  'ours, 1 worker': () => one.run(steps),
-  'ours, 2 workers': () => two.run(steps),
+  ...Object.fromEntries(Object.entries(pools).map(([name, pool]) => [name, () => pool.run(steps)])),
   ...(peer === null
     ? {}
     : { 'torch×1': async () => (await peer.request<{ ms_per_step: number }>({ batch, threads: 1, masked: true, steps })).ms_per_step }),
@@ -117,11 +174,9 @@ for (let round = 0; round < rounds; round++) {
 }
 process.stdout.write('\n');
 
-// The copies of the two workers must stay bit-identical over the whole run.
-const [a, b] = await two.weights();
-const identical = a?.weights.every((w, i) => w.every((value, j) => value === (b?.weights[i] as Float32Array)[j])) ?? false;
-await one.close();
-await two.close();
+const identical: Record<string, boolean> = {};
+for (const [name, pool] of Object.entries(pools).slice(1)) identical[name] = assemble(await pool.weights()).identical;
+for (const pool of Object.values(pools)) await pool.close();
 peer?.close();
 
 const ms = Object.fromEntries(Object.entries(times).map(([name, list]) => [name, median(list)]));
@@ -130,19 +185,24 @@ printTable(
   ['arm', 'ms/step', 'samples/s'],
   Object.entries(ms).map(([name, value]) => [name, fmt(value), fmt((1000 * batch) / value)]),
 );
+const ratioOf = (peerArm: string, ourArm: string) => medianRatio(times[peerArm] ?? [], times[ourArm] ?? []);
 const ratios: Record<string, number> = {
-  '2 workers vs 1 worker': medianRatio(times['ours, 1 worker'] ?? [], times['ours, 2 workers'] ?? []),
+  '1 worker, W1 stored transposed vs 1 worker': ratioOf('ours, 1 worker', 'ours, 1 worker, W1 stored transposed'),
+  '2 workers, batch split vs 1 worker': ratioOf('ours, 1 worker', 'ours, 2 workers, batch split'),
+  '2 workers, layer split vs 1 worker': ratioOf('ours, 1 worker', 'ours, 2 workers, layer split'),
   ...(peer === null
     ? {}
     : {
-        '2 workers vs torch×1': medianRatio(times['torch×1'] ?? [], times['ours, 2 workers'] ?? []),
-        '1 worker vs torch×1': medianRatio(times['torch×1'] ?? [], times['ours, 1 worker'] ?? []),
+        '1 worker vs torch×1': ratioOf('torch×1', 'ours, 1 worker'),
+        '1 worker, W1 stored transposed vs torch×1': ratioOf('torch×1', 'ours, 1 worker, W1 stored transposed'),
+        '2 workers, batch split vs torch×1': ratioOf('torch×1', 'ours, 2 workers, batch split'),
+        '2 workers, layer split vs torch×1': ratioOf('torch×1', 'ours, 2 workers, layer split'),
       }),
 };
 printTable('ratios (peer time / ours: > 1 = ours faster)', ['ratio', 'value'], Object.entries(ratios).map(([name, value]) => [name, `${fmt(value)}x`]));
-console.log(`workers' weights bit-identical after the run: ${identical}`);
-if (!identical || !(relative < 1e-4)) {
-  console.error('the parallel copies diverged');
+for (const [name, same] of Object.entries(identical)) console.log(`${name}: shared copies bit-identical after the run: ${same}`);
+if (!Object.values(identical).every(Boolean) || !Object.values(agreement).every((value) => value < 1e-4)) {
+  console.error('a parallel arm diverged from one worker');
   process.exitCode = 1;
 }
 const machineAfter = machineInfo();
@@ -157,10 +217,24 @@ const path = writeResults('parallel-training', {
   times,
   ratios,
   identical,
-  relativeToOneWorker: relative,
+  relativeToOneWorker: agreement,
   summary: [
-    { name: `masked training, batch ${batch}, 2 workers vs 1 worker (ms/step)`, ours: ms['ours, 2 workers'], peer: ms['ours, 1 worker'], unit: 'ms (peer column: 1 worker)', ratio: ratios['2 workers vs 1 worker'] },
-    ...(peer === null ? [] : [{ name: `masked training, batch ${batch}, 2 workers vs torch×1 (ms/step)`, ours: ms['ours, 2 workers'], peer: ms['torch×1'], unit: 'ms', ratio: ratios['2 workers vs torch×1'] }]),
+    ...(['batch', 'layer'] as const).map((split) => ({
+      name: `masked training, batch ${batch}, 2 workers (${split} split) vs 1 worker (ms/step)`,
+      ours: ms[`ours, 2 workers, ${split} split`],
+      peer: ms['ours, 1 worker'],
+      unit: 'ms (peer column: 1 worker)',
+      ratio: ratios[`2 workers, ${split} split vs 1 worker`],
+    })),
+    ...(peer === null
+      ? []
+      : (['batch', 'layer'] as const).map((split) => ({
+          name: `masked training, batch ${batch}, 2 workers (${split} split) vs torch×1 (ms/step)`,
+          ours: ms[`ours, 2 workers, ${split} split`],
+          peer: ms['torch×1'],
+          unit: 'ms',
+          ratio: ratios[`2 workers, ${split} split vs torch×1`],
+        }))),
   ],
 });
 console.log(`load average after: ${machineAfter.loadAverage.join(' ')}; results: ${path}`);

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRuntime, fusedAdam, fusedDense, meanSoftmaxCrossEntropy, withMasks, type Batch } from '@sparse/core';
 import { wasmBackend } from '@sparse/backend-wasm';
 import { createMlp } from '@sparse/lth';
+import { barrier } from './barrier.js';
 
 interface Job {
   readonly index: number;
@@ -47,17 +48,6 @@ const slots = new Float32Array(job.gradients); // [parity][worker][total]
 const control = new Int32Array(job.control); // [0] arrivals, [1] generation
 const average = new Float32Array(total);
 
-function barrier(): void {
-  const generation = Atomics.load(control, 1);
-  if (Atomics.add(control, 0, 1) === job.workers - 1) {
-    Atomics.store(control, 0, 0);
-    Atomics.add(control, 1, 1);
-    Atomics.notify(control, 1);
-  } else {
-    while (Atomics.load(control, 1) === generation) Atomics.wait(control, 1, generation);
-  }
-}
-
 function loss({ x, y }: Batch): tf.Scalar {
   let h: tf.Tensor = x;
   for (let layer = 0; layer < 3; layer++) {
@@ -80,7 +70,7 @@ function step(iteration: number): void {
       offset += variable.size;
     }
   });
-  barrier();
+  barrier(control, job.workers);
   const first = parity * job.workers * total;
   average.set(slots.subarray(first, first + total));
   for (let w = 1; w < job.workers; w++) {
