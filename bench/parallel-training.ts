@@ -1,25 +1,19 @@
 /**
- * The worker-thread lever for training throughput, measured: LeNet-300-100 with masks and the
- * fused path on the wasm backend, over 2 worker threads in two ways, against one worker doing the
- * whole step and against PyTorch with one thread.
+ * The data-parallel worker-thread lever for training throughput, measured: LeNet-300-100 with
+ * masks and the fused path on the wasm backend, each batch split over 2 worker threads, against
+ * one worker doing the whole step and against PyTorch with one thread.
  *
  *   pnpm exec tsx --import ./bench/lib/register.mjs bench/parallel-training.ts [--batch 60] [--rounds 9] [--steps 100]
  *
  * - batch split (data parallel, bench/lib/parallel-worker.ts): each worker takes b/2 rows of the
  *   batch; gradients (1 MB) are averaged through a SharedArrayBuffer and every worker applies the
  *   same update (fusedDense, meanSoftmaxCrossEntropy, masked fusedAdam).
- * - layer split (tensor parallel, bench/lib/split-worker.ts): each worker owns 150 of the 300
- *   hidden units of the first layer (its W1 columns and W2 rows: ~half of all the arithmetic);
- *   the workers exchange only their partial second-layer products (24 KB each per step); layer 3
- *   runs in both. The same code on one worker (all 300
- *   units) is an arm too: it separates the gain of its layout (W1 stored transposed, see
- *   split-worker.ts) from the gain of the second core.
  *
- * Prototypes, not library code: they answer how much two cores give at batch 60 before the
- * library grows a parallel training API. Rounds interleave the arms; figures are medians.
- * Checks: after 5 steps from the same start, each parallel arm's weights equal one worker's to
- * float32 rounding (max |Δw| / max |w| < 1e-4); after the run the copies the workers share are
- * bit-identical.
+ * A prototype, not library code: the library's multi-thread path splits the first layer's units
+ * instead (@sparse/backend-wasm's createDenseTrainer, measured by bench/training.ts). Rounds
+ * interleave the arms; figures are medians. Checks: after 5 steps from the same start, the
+ * parallel arm's weights equal one worker's to float32 rounding (max |Δw| / max |w| < 1e-4);
+ * after the run the workers' copies are bit-identical.
  */
 import { Worker } from 'node:worker_threads';
 import { describeMachine, machineInfo } from './lib/machine.js';
@@ -39,15 +33,11 @@ const POOL = 8;
 const SHAPES: readonly (readonly number[])[] = [[784, 300], [300], [300, 100], [100], [100, 10], [10]];
 const TOTAL = SHAPES.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
 
-type Split = 'batch' | 'layer';
 
 /** What a worker sends back for `weights`: its parameters in the standard layout. */
 interface WorkerWeights {
   readonly weights: Float32Array[];
   readonly tensors: number;
-  /** Layer split only: the first hidden unit this worker owns (W1 column, b1 entry, W2 row), and how many. */
-  readonly first?: number;
-  readonly units?: number;
 }
 
 interface Pool {
@@ -56,14 +46,14 @@ interface Pool {
   close(): Promise<void>;
 }
 
-async function startPool(count: number, split: Split): Promise<Pool> {
-  const shared = split === 'batch' ? { gradients: new SharedArrayBuffer(2 * count * TOTAL * 4) } : { exchange: new SharedArrayBuffer(2 * count * batch * 100 * 4) };
+async function startPool(count: number): Promise<Pool> {
+  const shared = { gradients: new SharedArrayBuffer(2 * count * TOTAL * 4) };
   const control = new SharedArrayBuffer(8);
   const workers = Array.from(
     { length: count },
     (_, index) =>
       new Worker(new URL('./lib/parallel-worker-boot.mjs', import.meta.url), {
-        workerData: { module: split === 'batch' ? 'parallel-worker.ts' : 'split-worker.ts', index, workers: count, batch, pool: POOL, learningRate: 1.2e-3, control, ...shared },
+        workerData: { index, workers: count, batch, pool: POOL, learningRate: 1.2e-3, control, ...shared },
       }),
   );
   const next = (worker: Worker) =>
@@ -98,27 +88,12 @@ async function startPool(count: number, split: Split): Promise<Pool> {
   };
 }
 
-/**
- * The model's weights assembled from a pool's workers, and whether the copies that several
- * workers hold are bit-identical (batch split: everything; layer split: b2, W3, b3).
- */
+/** The model's weights of a pool (its first worker's) and whether all workers' copies are bit-identical. */
 function assemble(parts: readonly WorkerWeights[]): { weights: Float32Array[]; identical: boolean } {
   const [head] = parts;
   if (head === undefined) throw new Error('a pool without workers');
-  const sameAsHead = (from: number) => parts.every((part) => part.weights.slice(from).every((w, i) => w.every((value, j) => value === (head.weights[from + i] as Float32Array)[j])));
-  if (head.first === undefined) return { weights: head.weights, identical: sameAsHead(0) };
-  const w1 = new Float32Array(784 * 300);
-  const b1 = new Float32Array(300);
-  const w2 = new Float32Array(300 * 100);
-  for (const part of parts) {
-    const first = part.first as number;
-    const units = part.units as number;
-    const block = part.weights[0] as Float32Array;
-    for (let row = 0; row < 784; row++) w1.set(block.subarray(row * units, (row + 1) * units), row * 300 + first);
-    b1.set(part.weights[1] as Float32Array, first);
-    w2.set(part.weights[2] as Float32Array, first * 100);
-  }
-  return { weights: [w1, b1, w2, ...head.weights.slice(3)], identical: sameAsHead(3) };
+  const identical = parts.every((part) => part.weights.every((w, i) => w.every((value, j) => value === (head.weights[i] as Float32Array)[j])));
+  return { weights: head.weights, identical };
 }
 
 /** max |Δw| / max |w| over the parameters, against a reference. */
@@ -144,10 +119,8 @@ if (python === null) console.log(`PyTorch peer skipped: ${torchMissingReason}`);
 const peer = python === null ? null : new PeerProcess(python, 'train_lenet.py');
 
 const pools = {
-  'ours, 1 worker': await startPool(1, 'batch'),
-  'ours, 1 worker, W1 stored transposed': await startPool(1, 'layer'),
-  'ours, 2 workers, batch split': await startPool(2, 'batch'),
-  'ours, 2 workers, layer split': await startPool(2, 'layer'),
+  'ours, 1 worker': await startPool(1),
+  'ours, 2 workers, batch split': await startPool(2),
 };
 // Before timing: 5 steps on each pool from the same start must agree to float32 rounding.
 for (const pool of Object.values(pools)) await pool.run(5);
@@ -187,16 +160,12 @@ printTable(
 );
 const ratioOf = (peerArm: string, ourArm: string) => medianRatio(times[peerArm] ?? [], times[ourArm] ?? []);
 const ratios: Record<string, number> = {
-  '1 worker, W1 stored transposed vs 1 worker': ratioOf('ours, 1 worker', 'ours, 1 worker, W1 stored transposed'),
   '2 workers, batch split vs 1 worker': ratioOf('ours, 1 worker', 'ours, 2 workers, batch split'),
-  '2 workers, layer split vs 1 worker': ratioOf('ours, 1 worker', 'ours, 2 workers, layer split'),
   ...(peer === null
     ? {}
     : {
         '1 worker vs torch×1': ratioOf('torch×1', 'ours, 1 worker'),
-        '1 worker, W1 stored transposed vs torch×1': ratioOf('torch×1', 'ours, 1 worker, W1 stored transposed'),
         '2 workers, batch split vs torch×1': ratioOf('torch×1', 'ours, 2 workers, batch split'),
-        '2 workers, layer split vs torch×1': ratioOf('torch×1', 'ours, 2 workers, layer split'),
       }),
 };
 printTable('ratios (peer time / ours: > 1 = ours faster)', ['ratio', 'value'], Object.entries(ratios).map(([name, value]) => [name, `${fmt(value)}x`]));
@@ -219,7 +188,7 @@ const path = writeResults('parallel-training', {
   identical,
   relativeToOneWorker: agreement,
   summary: [
-    ...(['batch', 'layer'] as const).map((split) => ({
+    ...(['batch'] as const).map((split) => ({
       name: `masked training, batch ${batch}, 2 workers (${split} split) vs 1 worker (ms/step)`,
       ours: ms[`ours, 2 workers, ${split} split`],
       peer: ms['ours, 1 worker'],
@@ -228,7 +197,7 @@ const path = writeResults('parallel-training', {
     })),
     ...(peer === null
       ? []
-      : (['batch', 'layer'] as const).map((split) => ({
+      : (['batch'] as const).map((split) => ({
           name: `masked training, batch ${batch}, 2 workers (${split} split) vs torch×1 (ms/step)`,
           ours: ms[`ours, 2 workers, ${split} split`],
           peer: ms['torch×1'],

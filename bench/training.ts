@@ -15,6 +15,9 @@
  *   fast         the fused path (LTH's default): fusedDense + meanSoftmaxCrossEntropy (fewer kernels, hand
  *                gradients), fusedAdam (one SIMD pass per variable, in place, masks folded in),
  *                and MaskedOptimizer handing its masks to fusedAdam
+ *   trainer×1/×2 (wasm only) @sparse/backend-wasm's createDenseTrainer on 1 and 2 threads: W1
+ *                kept transposed, the first layer's units split between the threads; fresh
+ *                batch tensors every step; checked against the fused path after 5 masked steps
  *   torch ×1/×2  PyTorch 1 and 2 threads: backward, grad *= mask, Adam step, weight *= mask
  *
  * Rounds interleave every arm (the order rotates each round); each arm's time per round is
@@ -26,7 +29,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRuntime, fusedAdam, fusedDense, meanSoftmaxCrossEntropy, train, withMasks, type Batch, type NamedParameter } from '@sparse/core';
-import { wasmBackend } from '@sparse/backend-wasm';
+import { createDenseTrainer, wasmBackend, type DenseTrainer } from '@sparse/backend-wasm';
 import { createMlp, type LthModel } from '@sparse/lth';
 import './lib/fail.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
@@ -141,6 +144,84 @@ function ourArm(name: string, batches: Batch[], masked: boolean, fast: boolean):
   };
 }
 
+/** Layers and masks of createMlp's parameters, as createDenseTrainer takes them. */
+function trainerInputs(model: LthModel, masks: Map<string, tf.Tensor>): { layers: { kernel: tf.Variable; bias: tf.Variable }[]; masks: tf.Tensor[] } {
+  const kernels = model.parameters.filter((p) => p.role === 'dense-kernel');
+  const biases = model.parameters.filter((p) => p.role === 'bias');
+  return {
+    layers: kernels.map((kernel, l) => ({ kernel: kernel.variable, bias: (biases[l] as NamedParameter).variable })),
+    masks: kernels.map((kernel) => masks.get(kernel.name) as tf.Tensor),
+  };
+}
+
+/** The library's dense trainer (@sparse/backend-wasm's createDenseTrainer, wasm only) on `threads` threads. */
+async function trainerArm(name: string, batches: Batch[], batch: number, threads: number): Promise<OurArm> {
+  const model = createMlp({ layerSizes: [784, 300, 100, 10], seed: 0 });
+  const masks = makeMasks(model);
+  const trainer: DenseTrainer = await createDenseTrainer({ ...trainerInputs(model, masks), learningRate: LR, batchSize: batch, threads });
+  // Each step gets new batch tensors, as from a data provider: XNNPACK caches its packing of a
+  // product's second operand per tensor, and the trainer's step has the batch in that place.
+  const data = batches.map(({ x, y }) => ({ x: x.dataSync() as Float32Array, y: y.dataSync() as Float32Array }));
+  let step = 0;
+  return {
+    kind: 'ours',
+    name,
+    run: async (steps) => {
+      // As for train(): the first step untimed, then `steps` steps.
+      let firstDone = 0;
+      for (let i = 0; i <= steps; i++) {
+        const values = data[step++ % data.length] as { x: Float32Array; y: Float32Array };
+        const x = tf.tensor2d(values.x, [batch, 784]);
+        const y = tf.tensor2d(values.y, [batch, 10]);
+        try {
+          trainer.step(x, y);
+        } finally {
+          tf.dispose([x, y]);
+        }
+        if (i === 0) firstDone = performance.now();
+      }
+      return (performance.now() - firstDone) / steps;
+    },
+    dispose: () => {
+      void trainer.dispose();
+      tf.dispose([...masks.values()]);
+      model.dispose();
+    },
+  };
+}
+
+/**
+ * Checks that the dense trainer (2 threads) computes what the fused path computes through `train()`: both
+ * masked, same start, masks and batches, 5 steps; largest weight difference / largest weight.
+ */
+async function verifyTrainer(batches: Batch[], batch: number): Promise<number> {
+  const fused = createMlp({ layerSizes: [784, 300, 100, 10], seed: 0 });
+  const split = createMlp({ layerSizes: [784, 300, 100, 10], seed: 0 });
+  const fusedMasks = makeMasks(fused);
+  const splitMasks = makeMasks(split);
+  const adam = fusedAdam(LR);
+  await train({ parameters: fused.parameters, loss: leanLoss(fused.parameters), optimizer: adam, batches, steps: 5, masks: fusedMasks });
+  const trainer = await createDenseTrainer({ ...trainerInputs(split, splitMasks), learningRate: LR, batchSize: batch, threads: 2 });
+  for (let i = 0; i < 5; i++) trainer.step((batches[i % batches.length] as Batch).x, (batches[i % batches.length] as Batch).y);
+  trainer.syncWeights();
+  await trainer.dispose();
+  let difference = 0;
+  let largest = 0;
+  fused.parameters.forEach((p, i) => {
+    const a = p.variable.dataSync();
+    const b = (split.parameters[i] as NamedParameter).variable.dataSync();
+    for (let j = 0; j < a.length; j++) {
+      difference = Math.max(difference, Math.abs((a[j] as number) - (b[j] as number)));
+      largest = Math.max(largest, Math.abs(a[j] as number));
+    }
+  });
+  adam.dispose();
+  tf.dispose([...fusedMasks.values(), ...splitMasks.values()]);
+  fused.dispose();
+  split.dispose();
+  return difference / largest;
+}
+
 const python = findTorchPython();
 const machineBefore = machineInfo();
 console.log(`training benchmark, backend ${runtime.backend}${runtime.backend === 'wasm' ? ' (fast kernels)' : ''}; ${describeMachine(machineBefore)}`);
@@ -161,6 +242,8 @@ interface ArmResult {
 interface BatchResult {
   readonly batch: number;
   readonly fastPathError: number;
+  /** The dense trainer's weights after 5 masked steps against the fused path's (wasm only). */
+  readonly trainerError?: number;
   readonly tensorsLeaked: number;
   /** Median ms of one optimizer update alone, plain and masked (see isolatedUpdateCost). */
   readonly updates: Record<'stock' | 'fast', { readonly plainMs: number; readonly maskedMs: number }>;
@@ -248,11 +331,18 @@ for (const batch of batchSizes) {
   const fastPathError = await verifyFastPath(batches);
   console.log(`  batch ${batch}: fast path vs stock path after 5 masked steps: max |Δw| / max |w| = ${fastPathError.toExponential(1)}`);
   if (!(fastPathError < 1e-4)) throw new Error(`the fast path diverges from the stock path (${fastPathError})`);
+  const wasm = runtime.backend === 'wasm';
+  const trainerError = wasm ? await verifyTrainer(batches, batch) : undefined;
+  if (trainerError !== undefined) {
+    console.log(`  batch ${batch}: dense trainer (2 threads) vs fused path after 5 masked steps: max |Δw| / max |w| = ${trainerError.toExponential(1)}`);
+    if (!(trainerError < 1e-4)) throw new Error(`the dense trainer diverges from the fused path (${trainerError})`);
+  }
   const ours: OurArm[] = [
     ourArm('stock plain', batches, false, false),
     ourArm('stock masked', batches, true, false),
     ourArm('fast plain', batches, false, true),
     ourArm('fast masked', batches, true, true),
+    ...(wasm ? [await trainerArm('trainer×1 masked', batches, batch, 1), await trainerArm('trainer×2 masked', batches, batch, 2)] : []),
   ];
   const peers: PeerArm[] =
     peer === null
@@ -311,6 +401,11 @@ for (const batch of batchSizes) {
     }
     const bestOf = (name: string) => armResults.find((a) => a.name === name)?.bestMsPerStep ?? Number.NaN;
     ratios['fast masked vs torch×1 masked, best rounds'] = bestOf('torch×1 masked') / bestOf('fast masked');
+    if (wasm) {
+      for (const threads of [1, 2]) ratios[`trainer×${threads} masked vs torch×1 masked`] = medianRatio(series('torch×1 masked'), series(`trainer×${threads} masked`));
+      for (const threads of [1, 2]) ratios[`trainer×${threads} masked vs torch×1 masked, best rounds`] = bestOf('torch×1 masked') / bestOf(`trainer×${threads} masked`);
+      for (const threads of [1, 2]) ratios[`trainer×${threads} / fast speed-up (masked)`] = medianRatio(series('fast masked'), series(`trainer×${threads} masked`));
+    }
     const best = armResults.filter((a) => a.name.startsWith('torch') && a.name.endsWith('masked')).sort((a, b) => a.msPerStep - b.msPerStep)[0];
     if (best !== undefined) ratios[`fast masked vs best torch masked (${best.name})`] = medianRatio(series(best.name), series('fast masked'));
   }
@@ -321,7 +416,7 @@ for (const batch of batchSizes) {
   const stepOf = (name: string) => armResults.find((a) => a.name === name)?.msPerStep ?? Number.NaN;
   ratios['stock masked overhead, isolated'] = (updates.stock.maskedMs - updates.stock.plainMs) / stepOf('stock plain');
   ratios['fast masked overhead, isolated'] = (updates.fast.maskedMs - updates.fast.plainMs) / stepOf('fast plain');
-  results.push({ batch, fastPathError, tensorsLeaked: leaked, arms: armResults, updates, ratios });
+  results.push({ batch, fastPathError, ...(trainerError === undefined ? {} : { trainerError }), tensorsLeaked: leaked, arms: armResults, updates, ratios });
   for (const arm of ours) arm.dispose();
   tf.dispose(batches.flatMap((b) => [b.x, b.y]));
 

@@ -1,4 +1,4 @@
-/** `node --import ./bench/lib/register.mjs`: installs the resolution hooks of hooks.mjs. */
+/** `node --import ./bench/lib/register.mjs`: installs the workspace source resolution (scripts/workspace-source-hooks.mjs). */
 import { register } from 'node:module';
 
-register('./hooks.mjs', import.meta.url);
+register('../../scripts/workspace-source-hooks.mjs', import.meta.url);

@@ -1,5 +1,7 @@
 /**
- * Module resolution for the root benchmarks (loaded with `module.register`, see register.mjs).
+ * Module resolution of the workspace from its TypeScript sources, for the root benchmarks
+ * (bench/lib/register.mjs) and for worker threads started from sources (tests, benchmarks), which
+ * vitest's aliases do not reach (loaded with `module.register`).
  *
  * The root package has no dependencies of its own, so the benchmarks run the workspace packages
  * from their TypeScript sources, as the tests do (vitest.config.ts aliases them the same way):
@@ -13,7 +15,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
-const repo = new URL('../../', import.meta.url);
+const repo = new URL('../', import.meta.url);
 const benchDir = new URL('bench/', repo).href;
 const packagesDir = new URL('packages/', repo);
 
