@@ -150,7 +150,7 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
  * products per step (`W0ᵀ·xᵀ` forward, `dz0ᵀ·x` for its gradient) makes the backend transpose or
  * re-pack the kernel, which changes every step; the loss and gradients are written out by hand
  * (softmax cross-entropy, ReLU) and the update is core's masked `fusedAdam`. On LeNet-300-100 at
- * batch 60 this is about 1.25x core's fused path through `train()` on one thread.
+ * batch 60 this measured 1.0–1.3x core's fused path through `train()` on one thread (a noisy 2-core VM).
  *
  * Threads (`threads > 1`): tfjs runs the wasm backend on one thread in Node. Each thread then owns
  * a share of the first layer's units (their kernel columns and the matching rows of the second
