@@ -1,6 +1,7 @@
 import { NEG_INF_KEY, POS_INF_KEY, bitsOf } from './score-keys.js';
 import { highHistogram, keyAtRankFromHistogram } from './radix-select.js';
 import type { SelectionSegment } from './selection-types.js';
+import { bracketSimd } from './bracket-simd.js';
 
 /**
  * Exact rank selection in about one pass over the scores (internal module).
@@ -39,6 +40,8 @@ export interface SampledSelectTuning {
 }
 
 const DEFAULTS = { minPool: 1 << 16, sampleSize: 1 << 14, seed: 0x9e3779b9, standardErrors: 4 } as const;
+/** All-alive segments of at least this many scores take the WebAssembly SIMD pass (`bracket-simd.ts`). */
+const SIMD_MIN_SCORES = 1 << 12;
 /** Below this alive fraction, alive keys are gathered into one dense segment first. */
 const GATHER_BELOW = 1 / 8;
 const INT32_MIN = -0x80000000;
@@ -197,7 +200,16 @@ function bracketPass(
     const bits = bitsOf(scores);
     const n = bits.length;
     if (census.aliveBySegment[s] === n) {
-      for (let i = 0; i < n; i++) {
+      let first = 0;
+      const simd = n >= SIMD_MIN_SCORES ? bracketSimd(bits, lo, width | 0, inside, count) : undefined;
+      if (simd !== undefined) {
+        if (simd.inside > capacity - count) return undefined;
+        below += simd.below;
+        nan += simd.nan;
+        count += simd.inside;
+        first = n & ~3;
+      }
+      for (let i = first; i < n; i++) {
         const b = bits[i] as number;
         let k = b ^ ((b >> 31) & 0x7fffffff);
         if ((k - negativeInfinityKey) >>> 0 > keySpan) {

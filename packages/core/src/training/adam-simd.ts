@@ -15,6 +15,8 @@
  * first and the new `w` by it last.
  */
 
+import { F32, I32, MODULE_HEADER, name, section, uleb, V128, vector } from '../wasm/encoding.js';
+
 /** The two exported functions. */
 export interface AdamSimd {
   adam(w: number, g: number, m: number, v: number, n: number, b1: number, ob1: number, b2: number, ob2: number, a: number, s: number, eps: number): void;
@@ -33,35 +35,6 @@ export interface AdamSimd {
     s: number,
     eps: number,
   ): void;
-}
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let rest = value >>> 0;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (rest !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vector(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
 }
 
 // Instructions.
@@ -136,7 +109,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const params = (pointers: number): number[] => [...Array<number>(pointers + 1).fill(I32), ...Array<number>(7).fill(F32)];
   const funcType = (pointers: number): number[] => [0x60, ...vector(params(pointers).map((t) => [t])), 0];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...MODULE_HEADER,
     ...section(1, vector([funcType(4), funcType(5)])),
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
     ...section(3, vector([[0], [1]])),
