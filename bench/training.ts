@@ -144,6 +144,21 @@ function ourArm(name: string, batches: Batch[], masked: boolean, fast: boolean):
   };
 }
 
+/** max |a − b| / max |a| over all parameters of two models of the same shapes. */
+function relativeDifference(reference: LthModel, other: LthModel): number {
+  let difference = 0;
+  let largest = 0;
+  reference.parameters.forEach((p, i) => {
+    const a = p.variable.dataSync();
+    const b = (other.parameters[i] as NamedParameter).variable.dataSync();
+    for (let j = 0; j < a.length; j++) {
+      difference = Math.max(difference, Math.abs((a[j] as number) - (b[j] as number)));
+      largest = Math.max(largest, Math.abs(a[j] as number));
+    }
+  });
+  return difference / largest;
+}
+
 /** Layers and masks of createMlp's parameters, as createDenseTrainer takes them. */
 function trainerInputs(model: LthModel, masks: Map<string, tf.Tensor>): { layers: { kernel: tf.Variable; bias: tf.Variable }[]; masks: tf.Tensor[] } {
   const kernels = model.parameters.filter((p) => p.role === 'dense-kernel');
@@ -205,21 +220,12 @@ async function verifyTrainer(batches: Batch[], batch: number): Promise<number> {
   for (let i = 0; i < 5; i++) trainer.step((batches[i % batches.length] as Batch).x, (batches[i % batches.length] as Batch).y);
   trainer.syncWeights();
   await trainer.dispose();
-  let difference = 0;
-  let largest = 0;
-  fused.parameters.forEach((p, i) => {
-    const a = p.variable.dataSync();
-    const b = (split.parameters[i] as NamedParameter).variable.dataSync();
-    for (let j = 0; j < a.length; j++) {
-      difference = Math.max(difference, Math.abs((a[j] as number) - (b[j] as number)));
-      largest = Math.max(largest, Math.abs(a[j] as number));
-    }
-  });
+  const relative = relativeDifference(fused, split);
   adam.dispose();
   tf.dispose([...fusedMasks.values(), ...splitMasks.values()]);
   fused.dispose();
   split.dispose();
-  return difference / largest;
+  return relative;
 }
 
 const python = findTorchPython();
@@ -272,22 +278,13 @@ async function verifyFastPath(batches: Batch[]): Promise<number> {
   const fastAdam = fusedAdam(LR);
   await train({ parameters: stock.parameters, loss: stock.loss, optimizer: stockAdam, batches, steps: 5, masks: stockMasks });
   await train({ parameters: fast.parameters, loss: leanLoss(fast.parameters), optimizer: fastAdam, batches, steps: 5, masks: fastMasks });
-  let difference = 0;
-  let largest = 0;
-  stock.parameters.forEach((p, i) => {
-    const a = p.variable.dataSync();
-    const b = (fast.parameters[i] as NamedParameter).variable.dataSync();
-    for (let j = 0; j < a.length; j++) {
-      difference = Math.max(difference, Math.abs((a[j] as number) - (b[j] as number)));
-      largest = Math.max(largest, Math.abs(a[j] as number));
-    }
-  });
+  const relative = relativeDifference(stock, fast);
   stockAdam.dispose();
   fastAdam.dispose();
   tf.dispose([...stockMasks.values(), ...fastMasks.values()]);
   stock.dispose();
   fast.dispose();
-  return difference / largest;
+  return relative;
 }
 
 /**

@@ -5,52 +5,10 @@
  * block/loop/br_if, i32/f32 arithmetic and a few SIMD opcodes, exported functions, no memory.
  */
 
-/** Value types. */
-export const I32 = 0x7f;
-export const F32 = 0x7d;
-export const V128 = 0x7b;
+import { name, section, sleb, uleb, vector } from '../../packages/core/src/wasm/encoding.js';
 
-/** Unsigned LEB128 (u32). */
-export function uleb(value: number): number[] {
-  const out: number[] = [];
-  let rest = value >>> 0;
-  do {
-    let byte = rest & 0x7f;
-    rest >>>= 7;
-    if (rest !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (rest !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32). */
-export function sleb(value: number): number[] {
-  const out: number[] = [];
-  let rest = value | 0;
-  for (;;) {
-    const byte = rest & 0x7f;
-    rest >>= 7;
-    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-/** A section: id, byte length, body. */
-export function section(id: number, body: readonly number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-/** A vector: count, then the items. */
-export function vector(items: readonly (readonly number[])[]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-/** A name: UTF-8 byte length, then the bytes. */
-export function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-}
+/** The binary-format pieces come from @sparse/core's own assembler (packages/core/src/wasm/encoding.ts). */
+export { F32, I32, name, section, sleb, uleb, V128, vector } from '../../packages/core/src/wasm/encoding.js';
 
 /** Instructions (each returns its bytes). */
 export const op = {

@@ -59,6 +59,32 @@ const I32_STORE = [0x36, 2, 0];
 const IF = [0x04, 0x40];
 const END = 0x0b;
 
+/** Copies the lanes of `keys` whose bit is set in local `bits` to `out[count++]` while `count < cap`. */
+function copyInsideLanes(bits: number, keys: number, out: number, cap: number, count: number): number[] {
+  const code: number[] = [...IF];
+  for (let lane = 0; lane < 4; lane++) {
+    code.push(...get(bits), ...i32Const(1 << lane), I32_AND, ...IF);
+    code.push(...get(count), ...get(cap), I32_LT_U, ...IF);
+    code.push(...get(out), ...get(count), ...i32Const(2), I32_SHL, I32_ADD, ...get(keys), ...i32x4ExtractLane(lane), ...I32_STORE);
+    code.push(END);
+    code.push(...get(count), ...i32Const(1), I32_ADD, ...set(count));
+    code.push(END);
+  }
+  code.push(END);
+  return code;
+}
+
+/** The sum of the four lanes of a v128 local, as an i32. */
+function sumLanes(vec: number): number[] {
+  return [...get(vec), ...i32x4ExtractLane(0), ...get(vec), ...i32x4ExtractLane(1), I32_ADD, ...get(vec), ...i32x4ExtractLane(2), I32_ADD, ...get(vec), ...i32x4ExtractLane(3), I32_ADD];
+}
+
+/** A function body from its locals (i32 count, v128 count) and code. */
+function functionBody(i32Locals: number, v128Locals: number, code: number[]): number[] {
+  const full = [...vector([[...uleb(i32Locals), I32], [...uleb(v128Locals), V128]]), ...code];
+  return [...uleb(full.length), ...full];
+}
+
 function body(): number[] {
   const [SRC, N, LO, WIDTH, OUT, CAP, STATS] = [0, 1, 2, 3, 4, 5, 6];
   const [OFF, LIMIT, COUNT, BITS] = [7, 8, 9, 10];
@@ -82,30 +108,15 @@ function body(): number[] {
   code.push(...get(BELOW), ...get(K), ...get(VLO), ...i32x4LtS, ...i32x4Sub, ...set(BELOW));
   // inside lanes: copy while there is room, count all
   code.push(...get(K), ...get(VLO), ...i32x4Sub, ...get(VWIDTH), ...i32x4LeU, ...i32x4Bitmask, ...tee(BITS));
-  code.push(...IF);
-  for (let lane = 0; lane < 4; lane++) {
-    code.push(...get(BITS), ...i32Const(1 << lane), I32_AND, ...IF);
-    code.push(...get(COUNT), ...get(CAP), I32_LT_U, ...IF);
-    code.push(...get(OUT), ...get(COUNT), ...i32Const(2), I32_SHL, I32_ADD, ...get(K), ...i32x4ExtractLane(lane), ...I32_STORE);
-    code.push(END);
-    code.push(...get(COUNT), ...i32Const(1), I32_ADD, ...set(COUNT));
-    code.push(END);
-  }
-  code.push(END);
+  code.push(...copyInsideLanes(BITS, K, OUT, CAP, COUNT));
   code.push(...get(OFF), ...i32Const(16), I32_ADD, ...set(OFF), 0x0c, 0);
   code.push(END, END);
   // stats = [Σ below lanes, Σ NaN lanes, count]
-  const sumLanes = (vec: number): number[] => [...get(vec), ...i32x4ExtractLane(0), ...get(vec), ...i32x4ExtractLane(1), I32_ADD, ...get(vec), ...i32x4ExtractLane(2), I32_ADD, ...get(vec), ...i32x4ExtractLane(3), I32_ADD];
   code.push(...get(STATS), ...sumLanes(BELOW), ...I32_STORE);
   code.push(...get(STATS), ...i32Const(4), I32_ADD, ...sumLanes(NAN), ...I32_STORE);
   code.push(...get(STATS), ...i32Const(8), I32_ADD, ...get(COUNT), ...I32_STORE);
   code.push(END);
-  const locals = vector([
-    [...uleb(4), I32],
-    [...uleb(10), V128],
-  ]);
-  const full = [...locals, ...code];
-  return [...uleb(full.length), ...full];
+  return functionBody(4, 10, code);
 }
 
 /**
@@ -129,29 +140,14 @@ function positiveBody(): number[] {
   code.push(...get(HIGH), ...get(B), ...get(POS), ...i32x4GtS, ...i32x4Sub, ...set(HIGH));
   code.push(...get(NAN), ...get(B), ...get(ABS), ...v128And, ...get(POS), ...i32x4GtS, ...i32x4Sub, ...set(NAN));
   code.push(...get(B), ...get(VLO), ...i32x4Sub, ...get(VWIDTH), ...i32x4LeU, ...i32x4Bitmask, ...tee(BITS));
-  code.push(...IF);
-  for (let lane = 0; lane < 4; lane++) {
-    code.push(...get(BITS), ...i32Const(1 << lane), I32_AND, ...IF);
-    code.push(...get(COUNT), ...get(CAP), I32_LT_U, ...IF);
-    code.push(...get(OUT), ...get(COUNT), ...i32Const(2), I32_SHL, I32_ADD, ...get(B), ...i32x4ExtractLane(lane), ...I32_STORE);
-    code.push(END);
-    code.push(...get(COUNT), ...i32Const(1), I32_ADD, ...set(COUNT));
-    code.push(END);
-  }
-  code.push(END);
+  code.push(...copyInsideLanes(BITS, B, OUT, CAP, COUNT));
   code.push(...get(OFF), ...i32Const(16), I32_ADD, ...set(OFF), 0x0c, 0);
   code.push(END, END);
-  const sumLanes = (vec: number): number[] => [...get(vec), ...i32x4ExtractLane(0), ...get(vec), ...i32x4ExtractLane(1), I32_ADD, ...get(vec), ...i32x4ExtractLane(2), I32_ADD, ...get(vec), ...i32x4ExtractLane(3), I32_ADD];
   code.push(...get(STATS), ...sumLanes(BELOW), ...sumLanes(HIGH), I32_ADD, ...I32_STORE);
   code.push(...get(STATS), ...i32Const(4), I32_ADD, ...sumLanes(NAN), ...I32_STORE);
   code.push(...get(STATS), ...i32Const(8), I32_ADD, ...get(COUNT), ...I32_STORE);
   code.push(END);
-  const locals = vector([
-    [...uleb(4), I32],
-    [...uleb(8), V128],
-  ]);
-  const full = [...locals, ...code];
-  return [...uleb(full.length), ...full];
+  return functionBody(4, 8, code);
 }
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {

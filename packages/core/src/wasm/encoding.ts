@@ -37,12 +37,12 @@ export function sleb(value: number): number[] {
 }
 
 /** A section: its id, then its size and body. */
-export function section(id: number, body: number[]): number[] {
+export function section(id: number, body: readonly number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 
 /** A vector: its length, then its items. */
-export function vector(items: number[][]): number[] {
+export function vector(items: readonly (readonly number[])[]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
