@@ -16,6 +16,7 @@
  * after the run the workers' copies are bit-identical.
  */
 import { Worker } from 'node:worker_threads';
+import { CONTROL } from '../packages/backend-wasm/src/parallel/barrier.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { findTorchPython, PeerProcess, torchMissingReason } from './lib/peer.js';
 import { writeResults } from './lib/results.js';
@@ -48,7 +49,7 @@ interface Pool {
 
 async function startPool(count: number): Promise<Pool> {
   const shared = { gradients: new SharedArrayBuffer(2 * count * TOTAL * 4) };
-  const control = new SharedArrayBuffer(8);
+  const control = new SharedArrayBuffer(CONTROL.length * 4);
   const workers = Array.from(
     { length: count },
     (_, index) =>

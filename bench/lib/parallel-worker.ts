@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRuntime, fusedAdam, fusedDense, meanSoftmaxCrossEntropy, withMasks, type Batch } from '@sparse/core';
 import { wasmBackend } from '@sparse/backend-wasm';
 import { createMlp } from '@sparse/lth';
-import { barrier } from './barrier.js';
+import { barrier } from '../../packages/backend-wasm/src/parallel/barrier.js';
 
 interface Job {
   readonly index: number;
@@ -45,7 +45,7 @@ const batches: Batch[] = Array.from({ length: job.pool }, (_, i) =>
 );
 const optimizer = withMasks(fusedAdam(job.learningRate), { parameters: model.parameters, masks });
 const slots = new Float32Array(job.gradients); // [parity][worker][total]
-const control = new Int32Array(job.control); // [0] arrivals, [1] generation
+const control = new Int32Array(job.control); // the slots of CONTROL in that barrier.ts
 const average = new Float32Array(total);
 
 function loss({ x, y }: Batch): tf.Scalar {

@@ -5,17 +5,17 @@
  * block/loop/br_if, i32/f32 arithmetic and a few SIMD opcodes, exported functions, no memory.
  */
 
-import { name, section, sleb, uleb, vector } from '../../packages/core/src/wasm/encoding.js';
+import { i32Const, localGet, localSet, localTee, name, section, simdOp, uleb, vector } from '../../packages/core/src/wasm/encoding.js';
 
 /** The binary-format pieces come from @sparse/core's own assembler (packages/core/src/wasm/encoding.ts). */
 export { F32, I32, name, section, sleb, uleb, V128, vector } from '../../packages/core/src/wasm/encoding.js';
 
 /** Instructions (each returns its bytes). */
 export const op = {
-  localGet: (index: number): number[] => [0x20, ...uleb(index)],
-  localSet: (index: number): number[] => [0x21, ...uleb(index)],
-  localTee: (index: number): number[] => [0x22, ...uleb(index)],
-  i32Const: (value: number): number[] => [0x41, ...sleb(value)],
+  localGet,
+  localSet,
+  localTee,
+  i32Const,
   f32Const: (value: number): number[] => {
     const bytes = new Uint8Array(4);
     new DataView(bytes.buffer).setFloat32(0, value, true);
@@ -27,8 +27,7 @@ export const op = {
   i32Sub: [0x6b],
   f32Add: [0x92],
   f32Mul: [0x94],
-  /** A SIMD-prefixed instruction (prefix 0xfd, then the opcode as LEB128 u32). */
-  simd: (opcode: number, ...immediates: number[]): number[] => [0xfd, ...uleb(opcode), ...immediates],
+  simd: simdOp,
 };
 
 /** SIMD opcodes (after the 0xfd prefix). */

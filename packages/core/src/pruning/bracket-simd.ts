@@ -1,4 +1,5 @@
-import { I32, MODULE_HEADER, name, section, sleb, uleb, V128, vector } from '../wasm/encoding.js';
+import { I32, i32Const, localGet as get, localSet as set, localTee as tee, MODULE_HEADER, name, section, simdOp as simd, uleb, V128, vector } from '../wasm/encoding.js';
+import { NEG_INF_KEY, POS_INF_KEY } from './score-keys.js';
 
 /**
  * The bracket pass of the sampled selection (`sampled-select.ts`) over all-alive scores as a
@@ -27,14 +28,6 @@ export interface BracketCounts {
   readonly inside: number;
 }
 
-const NEG_INF_KEY = -2139095041;
-const POS_INF_KEY = 2139095040;
-
-const get = (index: number): number[] => [0x20, ...uleb(index)];
-const set = (index: number): number[] => [0x21, ...uleb(index)];
-const tee = (index: number): number[] => [0x22, ...uleb(index)];
-const i32Const = (value: number): number[] => [0x41, ...sleb(value)];
-const simd = (op: number, ...immediates: number[]): number[] => [0xfd, ...uleb(op), ...immediates];
 const v128Load = simd(0x00, 4, 0);
 const i32x4Splat = simd(0x11);
 const i32x4ExtractLane = (lane: number): number[] => simd(0x1b, lane);

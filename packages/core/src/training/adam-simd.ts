@@ -15,7 +15,7 @@
  * first and the new `w` by it last.
  */
 
-import { F32, I32, MODULE_HEADER, name, section, uleb, V128, vector } from '../wasm/encoding.js';
+import { F32, I32, i32Const, localGet as get, localSet as set, MODULE_HEADER, name, section, simdOp as simd, uleb, V128, vector } from '../wasm/encoding.js';
 
 /** The two exported functions. */
 export interface AdamSimd {
@@ -38,9 +38,6 @@ export interface AdamSimd {
 }
 
 // Instructions.
-const get = (index: number): number[] => [0x20, ...uleb(index)];
-const set = (index: number): number[] => [0x21, ...uleb(index)];
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const load = (): number[] => [...simd(0x00), 4, 0]; // v128.load align=16 offset=0
 const store = (): number[] => [...simd(0x0b), 4, 0];
 const splat = simd(0x13);
@@ -52,7 +49,6 @@ const fdiv = simd(0xe7);
 const i32Add = [0x6a];
 const i32Shl = [0x74];
 const i32GeU = [0x4f];
-const i32Const = (value: number): number[] => [0x41, ...uleb(value)]; // small non-negative values only
 const address = (pointer: number, offset: number): number[] => [...get(pointer), ...get(offset), ...i32Add];
 
 /**

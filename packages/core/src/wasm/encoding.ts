@@ -54,3 +54,14 @@ export function name(text: string): number[] {
 
 /** The magic number and version that open every module. */
 export const MODULE_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** `local.get`, `local.set`, `local.tee` of a local index. */
+export const localGet = (index: number): number[] => [0x20, ...uleb(index)];
+export const localSet = (index: number): number[] => [0x21, ...uleb(index)];
+export const localTee = (index: number): number[] => [0x22, ...uleb(index)];
+
+/** `i32.const` (signed immediate). */
+export const i32Const = (value: number): number[] => [0x41, ...sleb(value)];
+
+/** A SIMD-prefixed instruction: prefix 0xfd, the opcode as LEB128 u32, then its immediates. */
+export const simdOp = (opcode: number, ...immediates: number[]): number[] => [0xfd, ...uleb(opcode), ...immediates];
