@@ -149,4 +149,5 @@ export { createScorer, SCORER_OPTIONS, type ScorerName } from './scoring/create-
 export { sparseToolkit, TOOLKIT_PLUGIN_ID } from './toolkit-plugin.js';
 export { FusedAdamOptimizer, fusedAdam, isMaskAwareOptimizer, type MaskAwareOptimizer } from './training/fused-adam.js';
 export { fusedDense, type FusedDenseOptions } from './training/fused-dense.js';
+export { simdKernelsFor, type SimdKernels } from './wasm/simd-kernels.js';
 export { meanSoftmaxCrossEntropy } from './training/softmax-cross-entropy.js';

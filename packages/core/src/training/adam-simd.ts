@@ -1,9 +1,8 @@
 /**
- * The fused Adam update as a tiny WebAssembly SIMD module that runs directly on the `wasm`
- * backend's memory (internal module of `training/`): four float32 lanes per instruction, in
- * place, over `w, g, m, v` (and a mask). The module is assembled here from its instructions
- * (about 300 bytes, no build step, no file to ship) and imports the backend's own
- * `WebAssembly.Memory`, so tensors are neither copied nor allocated.
+ * The fused Adam update as WebAssembly SIMD functions (internal module of `training/`): four
+ * float32 lanes per instruction, in place, over `w, g, m, v` (and a mask). Their bodies go into
+ * the module of `wasm/simd-kernels.ts`, which imports the memory they run on (the `wasm`
+ * backend's own, so tensors are neither copied nor allocated).
  *
  * Each function processes the first `n` elements, `n` a multiple of 4; the caller does the rest.
  *
@@ -15,7 +14,7 @@
  * first and the new `w` by it last.
  */
 
-import { F32, I32, i32Const, localGet as get, localSet as set, MODULE_HEADER, name, section, simdOp as simd, uleb, V128, vector } from '../wasm/encoding.js';
+import { F32, I32, i32Const, localGet as get, localSet as set, simdOp as simd, uleb, V128, vector } from '../wasm/encoding.js';
 
 /** The two exported functions. */
 export interface AdamSimd {
@@ -55,7 +54,7 @@ const address = (pointer: number, offset: number): number[] => [...get(pointer),
  * The body of one function. Parameters: pointers (w, g, m, v[, mask]), n, then seven f32 scalars.
  * Locals after the parameters: off, end (i32), then B1, OB1, B2, OB2, A, S, EPS, G, M, V, K (v128).
  */
-function body(masked: boolean): number[] {
+export function adamFunctionBody(masked: boolean): number[] {
   const [W, Gp, Mp, Vp] = [0, 1, 2, 3];
   const MASK = 4;
   const N = masked ? 5 : 4;
@@ -101,42 +100,8 @@ function body(masked: boolean): number[] {
   return [...uleb(full.length), ...full];
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const params = (pointers: number): number[] => [...Array<number>(pointers + 1).fill(I32), ...Array<number>(7).fill(F32)];
-  const funcType = (pointers: number): number[] => [0x60, ...vector(params(pointers).map((t) => [t])), 0];
-  const bytes = [
-    ...MODULE_HEADER,
-    ...section(1, vector([funcType(4), funcType(5)])),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vector([[0], [1]])),
-    ...section(7, vector([
-      [...name('adam'), 0x00, 0],
-      [...name('adam_masked'), 0x00, 1],
-    ])),
-    ...section(10, vector([body(false), body(true)])),
-  ];
-  return new Uint8Array(bytes);
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, AdamSimd>();
-
-/**
- * The SIMD Adam functions bound to `memory`, or `undefined` where WebAssembly SIMD is missing.
- */
-export function adamSimdFor(memory: WebAssembly.Memory): AdamSimd | undefined {
-  const known = instances.get(memory);
-  if (known !== undefined) return known;
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(moduleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return undefined;
-  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-  const functions = instance.exports as unknown as AdamSimd;
-  instances.set(memory, functions);
-  return functions;
+/** The function type of `adam` (4 pointers) or `adam_masked` (5): pointers, n, then seven f32 scalars. */
+export function adamFunctionType(masked: boolean): number[] {
+  const params = [...Array<number>(masked ? 6 : 5).fill(I32), ...Array<number>(7).fill(F32)];
+  return [0x60, ...vector(params.map((t) => [t])), 0];
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
 import { SparseError } from '../errors.js';
-import { adamSimdFor } from './adam-simd.js';
+import { simdKernelsFor } from '../wasm/simd-kernels.js';
 import {
   commitTarget,
   directStorage,
@@ -266,7 +266,7 @@ function simdUpdate(
   s: AdamSettings,
 ): number {
   const memory = heapMemory(storage);
-  const simd = memory === undefined ? undefined : adamSimdFor(memory);
+  const simd = memory === undefined ? undefined : simdKernelsFor(memory);
   if (simd === undefined) return 0;
   const w = heapOffset(storage, variable);
   const g = heapOffset(storage, gradient);
