@@ -17,7 +17,14 @@ export const CONTROL = {
 } as const;
 
 /** Commands the main thread gives the workers. */
-export const COMMAND = { step: 1, gather: 2, exit: 3 } as const;
+export const COMMAND = { step: 1, exit: 3 } as const;
+
+/**
+ * Checks of the shared word before a waiting participant sleeps (`Atomics.wait`). Phases of a step
+ * last tens to hundreds of microseconds, and waking a sleeping thread costs about as much, so a
+ * participant first spins for about that long.
+ */
+export const SPINS_BEFORE_SLEEP = 20_000;
 
 /** A participant that waits this long at a barrier gives up: the others cannot be making progress. */
 export const BARRIER_TIMEOUT_MS = 120_000;
@@ -33,6 +40,9 @@ export function barrier(control: Int32Array, parties: number): void {
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);
     return;
+  }
+  for (let spin = 0; spin < SPINS_BEFORE_SLEEP; spin++) {
+    if (Atomics.load(control, CONTROL.generation) !== generation) return;
   }
   const started = Date.now();
   while (Atomics.load(control, CONTROL.generation) === generation) {

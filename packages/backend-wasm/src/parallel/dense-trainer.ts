@@ -1,11 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { SparseError } from '@sparse/core';
-import { barrier, COMMAND, CONTROL, markFailed } from './barrier.js';
+import { COMMAND, CONTROL, markFailed } from './barrier.js';
 import { launchWorker } from './launch-worker.js';
-import { batchFloats, exchangeFloats, gatherParts, type SplitLayout } from './split-layout.js';
-import { SplitParticipant, type SplitInitialValues } from './split-participant.js';
-import type { SplitWorkerData } from './split-worker.js';
+import { trainerLayout, type TrainerLayout } from './trainer-layout.js';
+import { TrainerParticipant } from './trainer-participant.js';
+import type { TrainerWorkerData } from './trainer-worker.js';
 
 /**
  * One dense layer of the network a {@link DenseTrainer} trains: `kernel` `[in, out]`, `bias` `[out]`.
@@ -49,10 +49,9 @@ export interface DenseTrainerOptions {
   readonly batchSize: number;
   /**
    * Threads that share each step, the calling thread included: `threads − 1` worker threads are
-   * started (Node only). Default 1. At most the first layer's width. On a 2-core machine 2 threads
-   * measured no faster than 1 on LeNet-300-100 (docs/performance.md): per-step costs that every
-   * thread pays whole (packing the batch for two products, kernel dispatch) outweigh the halved
-   * arithmetic at small batches.
+   * started (Node only; they share the trainer's memory, so no data is copied between them).
+   * Default 1. At most the first layer's width. Use at most one per physical core: the threads
+   * meet several times per step and spin briefly while waiting for each other.
    */
   readonly threads?: number;
 }
@@ -91,13 +90,6 @@ function argumentError(field: string, received: unknown, allowed: string, messag
 
 /** Checks the options and returns the network's widths, before any thread or tensor is made. */
 function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads: number } {
-  if (tf.getBackend() !== 'wasm') {
-    throw new SparseError('E_CONFIG', `The dense trainer runs on the wasm backend; the active backend is '${tf.getBackend()}'. Create the runtime with backend 'wasm' first.`, {
-      field: 'backend',
-      received: tf.getBackend(),
-      allowed: ['wasm'],
-    });
-  }
   const { layers } = options;
   if (!Array.isArray(layers) || layers.length < 2) {
     throw argumentError('layers', Array.isArray(layers) ? `${layers.length} layer(s)` : layers, 'two or more { kernel, bias } layers', 'layers must list the network\'s dense layers');
@@ -143,24 +135,25 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
 }
 
 /**
- * Trains a dense ReLU network with masks and Adam on the wasm backend with a layout made for the
- * wasm backend's matrix products, optionally sharing each step between several threads (Node).
+ * Trains a dense ReLU network with masks and Adam in its own WebAssembly memory with the SIMD
+ * kernels of `@sparse/core` (`simdKernelsFor`), optionally sharing each step between
+ * several threads (Node).
  *
- * Layout: the first layer's kernel is kept transposed (`[units, in]`), so that neither of its two
- * products per step (`W0ᵀ·xᵀ` forward, `dz0ᵀ·x` for its gradient) makes the backend transpose or
- * re-pack the kernel, which changes every step; the loss and gradients are written out by hand
- * (softmax cross-entropy, ReLU) and the update is core's masked `fusedAdam`. On LeNet-300-100 at
- * batch 60 this measured 1.0–1.3x core's fused path through `train()` on one thread (a noisy 2-core VM).
+ * The trainer copies the weights into one WebAssembly memory, padded to the products' 8-column
+ * blocks, and runs a whole step there: each layer's `relu(h·W + b)` as one SIMD product with bias
+ * and ReLU fused, the softmax cross-entropy gradient, each layer's `∇W = hᵀ·δ` (a transposed
+ * operand costs nothing) followed at once by Adam on the rows just computed, and
+ * `δ = (δ·Wᵀ) ⊙ [h > 0]` fused in one product. Nothing is allocated per step; the batch is copied
+ * in (`x.dataSync()`), which is all it needs from tfjs, so it runs under any tfjs backend.
  *
- * Threads (`threads > 1`): tfjs runs the wasm backend on one thread in Node. Each thread then owns
- * a share of the first layer's units (their kernel columns and the matching rows of the second
- * layer's kernel) and computes the rest of the network whole; the threads exchange only their
- * partial second-layer products (`batchSize × width₂` floats per thread per step) through a
- * SharedArrayBuffer and meet twice per step.
+ * Threads (`threads > 1`): the memory is shared, every thread runs its share of each product
+ * (columns forward, rows of each kernel gradient and its Adam update backward) and the threads
+ * meet between layers (`2·layers` times per step).
  *
- * The result is the same Adam on the same loss as `withMasks(fusedAdam(lr))` on the network, to
- * float32 rounding (products sum in another order). Masked entries stay exactly zero. The layers'
- * variables are read at creation and written by `syncWeights()`.
+ * The result is the same Adam (β1 0.9, β2 0.999, ε 1e-7, bias corrections in float32 as tfjs) on
+ * the same loss as `withMasks(fusedAdam(lr))` on the network, to float32 rounding (products sum in
+ * another order). Masked entries stay exactly zero. The layers' variables are read at creation and
+ * written by `syncWeights()`.
  *
  * @example
  * ```ts
@@ -185,37 +178,28 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
  * }
  * ```
  *
- * @throws SparseError `E_CONFIG` when the active backend is not wasm, `E_ARGUMENT` naming the
- * option that is wrong, `E_BACKEND_UNAVAILABLE` outside Node.js; all before any thread starts.
+ * @throws SparseError `E_ARGUMENT` naming the option that is wrong; `E_BACKEND_UNAVAILABLE`
+ * without WebAssembly SIMD, or for `threads > 1` outside Node.js or without shared memory; all
+ * before any thread starts.
  */
 export async function createDenseTrainer(options: DenseTrainerOptions): Promise<DenseTrainer> {
   const { sizes, threads } = checkOptions(options);
-  const layout: SplitLayout = { sizes, participants: threads, batch: options.batchSize };
-  const initial: SplitInitialValues = {
-    kernels: options.layers.map((layer) => layer.kernel.dataSync() as Float32Array),
-    biases: options.layers.map((layer) => layer.bias.dataSync() as Float32Array),
-    masks: options.layers.map((_, l) => {
-      const mask = options.masks?.[l];
-      return mask === undefined || mask === null ? null : (mask.dataSync() as Float32Array);
-    }),
-  };
+  const masks = options.layers.map((_, l) => {
+    const mask = options.masks?.[l];
+    return mask === undefined || mask === null ? null : (mask.dataSync() as Float32Array);
+  });
+  const layout = trainerLayout(sizes, options.batchSize, threads, masks.map((mask) => mask !== null));
+  const memory = trainerMemory(layout.bytes, threads > 1);
+  writeInitialValues(memory, layout, options.layers, masks);
   // One thread needs no shared memory (browsers without cross-origin isolation have none).
-  const Memory = threads > 1 ? SharedArrayBuffer : ArrayBuffer;
-  const buffers = {
-    control: new Memory(CONTROL.length * 4),
-    batch: new Memory(batchFloats(layout) * 4),
-    exchange: new Memory(exchangeFloats(layout) * 4),
-    gather: new Memory(gatherParts(layout).floats * 4),
-  };
-  const control = new Int32Array(buffers.control);
-  const shared = { control, batch: new Float32Array(buffers.batch), exchange: new Float32Array(buffers.exchange), gather: new Float32Array(buffers.gather) };
+  const control = new Int32Array(threads > 1 ? new SharedArrayBuffer(CONTROL.length * 4) : new ArrayBuffer(CONTROL.length * 4));
+  const own = new TrainerParticipant(layout, 0, memory, control, options.learningRate);
   const workers: Worker[] = [];
   const failures: unknown[] = [];
-  let participant: SplitParticipant | undefined;
   try {
     for (let index = 1; index < threads; index++) {
-      const data: SplitWorkerData = { layout, index, learningRate: options.learningRate, initial, ...buffers };
-      workers.push(launchWorker('split-worker', data));
+      const data: TrainerWorkerData = { layout, index, learningRate: options.learningRate, memory, control: control.buffer as SharedArrayBuffer };
+      workers.push(launchWorker('trainer-worker', data));
     }
     await Promise.all(
       workers.map(
@@ -238,15 +222,14 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
         markFailed(control);
       });
     }
-    participant = new SplitParticipant(layout, 0, initial, options.learningRate, shared);
   } catch (error) {
     markFailed(control);
     await Promise.all(workers.map((worker) => worker.terminate()));
     throw error;
   }
-  const own = participant;
   const [inputs = 0] = sizes;
   const classes = sizes[sizes.length - 1] as number;
+  const floats = new Float32Array(memory.buffer);
   let steps = 0;
   let disposed = false;
   const command = (code: number) => {
@@ -272,13 +255,11 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
       const yShape = [options.batchSize, classes];
       if (x.shape.join() !== xShape.join() || x.dtype !== 'float32') throw argumentError('x', `shape [${x.shape.join(', ')}] ${x.dtype}`, `float32 [${xShape.join(', ')}]`, 'the batch has the wrong shape');
       if (y.shape.join() !== yShape.join() || y.dtype !== 'float32') throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 one-hot [${yShape.join(', ')}]`, 'the targets have the wrong shape');
-      if (threads > 1) {
-        shared.batch.set(x.dataSync() as Float32Array, 0);
-        shared.batch.set(y.dataSync() as Float32Array, options.batchSize * inputs);
-        command(COMMAND.step);
-      }
+      floats.set(x.dataSync() as Float32Array, layout.x / 4);
+      floats.set(y.dataSync() as Float32Array, layout.y / 4);
+      if (threads > 1) command(COMMAND.step);
       try {
-        own.step(x as tf.Tensor2D, y as tf.Tensor2D);
+        own.step();
       } catch (error) {
         markFailed(control);
         throw error;
@@ -287,21 +268,11 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
     },
     syncWeights() {
       usable();
-      if (threads > 1) command(COMMAND.gather);
-      own.writeBlocks();
-      barrier(control, threads);
-      const parts = gatherParts(layout);
-      const [, hidden = 0, next = 0] = sizes;
-      const [first, second, ...later] = options.layers as [DenseTrainerLayer, DenseTrainerLayer, ...DenseTrainerLayer[]];
       tf.tidy(() => {
-        first.kernel.assign(tf.transpose(tf.tensor2d(shared.gather.subarray(parts.kernel0T, parts.kernel0T + hidden * inputs), [hidden, inputs])));
-        first.bias.assign(tf.tensor1d(shared.gather.subarray(parts.bias0, parts.bias0 + hidden)));
-        second.kernel.assign(tf.tensor2d(shared.gather.subarray(parts.kernel1, parts.kernel1 + hidden * next), [hidden, next]));
-        const whole = own.wholeValues();
-        second.bias.assign(tf.tensor1d(whole[0] as Float32Array));
-        later.forEach((layer, i) => {
-          layer.kernel.assign(tf.tensor(whole[2 * i + 1] as Float32Array, layer.kernel.shape));
-          layer.bias.assign(tf.tensor1d(whole[2 * i + 2] as Float32Array));
+        options.layers.forEach((layer, l) => {
+          const buffers = layout.layers[l] as TrainerLayout['layers'][number];
+          layer.kernel.assign(tf.tensor2d(unpad(floats, buffers.kernel, sizes[l] as number, sizes[l + 1] as number, layout.padded[l + 1] as number), [sizes[l] as number, sizes[l + 1] as number]));
+          layer.bias.assign(tf.tensor1d(floats.slice(buffers.bias / 4, buffers.bias / 4 + (sizes[l + 1] as number))));
         });
       });
     },
@@ -309,8 +280,44 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
       if (disposed) return;
       disposed = true;
       command(COMMAND.exit);
-      own.dispose();
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
+}
+
+/** A memory of at least `bytes` (whole pages, fixed size); shared for several threads. */
+function trainerMemory(bytes: number, shared: boolean): WebAssembly.Memory {
+  const pages = Math.ceil(bytes / 65536);
+  if (shared && typeof SharedArrayBuffer === 'undefined') {
+    throw new SparseError('E_BACKEND_UNAVAILABLE', 'threads > 1 needs shared memory (SharedArrayBuffer), which this environment does not provide; use threads: 1.');
+  }
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+}
+
+/** `rows × columns` floats stored with `stride` floats per row at byte `at`, without the padding. */
+function unpad(floats: Float32Array, at: number, rows: number, columns: number, stride: number): Float32Array {
+  const out = new Float32Array(rows * columns);
+  for (let i = 0; i < rows; i++) out.set(floats.subarray(at / 4 + i * stride, at / 4 + i * stride + columns), i * columns);
+  return out;
+}
+
+/** Writes the layers' kernels (masked), biases and masks into the padded layout (the memory starts zeroed) and the constant one. */
+function writeInitialValues(memory: WebAssembly.Memory, layout: TrainerLayout, layers: readonly DenseTrainerLayer[], masks: readonly (Float32Array | null)[]): void {
+  const floats = new Float32Array(memory.buffer);
+  floats[layout.one / 4] = 1;
+  layers.forEach((layer, l) => {
+    const buffers = layout.layers[l] as TrainerLayout['layers'][number];
+    const [rows = 0, columns = 0] = layer.kernel.shape;
+    const stride = layout.padded[l + 1] as number;
+    const kernel = layer.kernel.dataSync() as Float32Array;
+    const mask = masks[l];
+    for (let i = 0; i < rows; i++) {
+      floats.set(kernel.subarray(i * columns, (i + 1) * columns), buffers.kernel / 4 + i * stride);
+      if (mask === null || mask === undefined) continue;
+      floats.set(mask.subarray(i * columns, (i + 1) * columns), buffers.mask / 4 + i * stride);
+      // As MaskedOptimizer: masked weights are zeroed from the start.
+      for (let j = 0; j < columns; j++) floats[buffers.kernel / 4 + i * stride + j] = (kernel[i * columns + j] as number) * (mask[i * columns + j] as number);
+    }
+    floats.set(layer.bias.dataSync() as Float32Array, buffers.bias / 4);
+  });
 }
