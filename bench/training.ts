@@ -15,9 +15,10 @@
  *   fast         the fused path (LTH's default): fusedDense + meanSoftmaxCrossEntropy (fewer kernels, hand
  *                gradients), fusedAdam (one SIMD pass per variable, in place, masks folded in),
  *                and MaskedOptimizer handing its masks to fusedAdam
- *   trainer×1/×2 (wasm only) @sparse/backend-wasm's createDenseTrainer on 1 and 2 threads: W1
- *                kept transposed, the first layer's units split between the threads; fresh
- *                batch tensors every step; checked against the fused path after 5 masked steps
+ *   trainer×1/×2 (wasm only) @sparse/backend-wasm's createDenseTrainer on 1 and 2 threads: whole
+ *                steps on core's SIMD kernels in the trainer's own WebAssembly memory (shared by
+ *                the threads); fresh batch tensors every step; checked against the fused path
+ *                after 5 masked steps
  *   torch ×1/×2  PyTorch 1 and 2 threads: backward, grad *= mask, Adam step, weight *= mask
  *
  * Rounds interleave every arm (the order rotates each round); each arm's time per round is
@@ -174,8 +175,7 @@ async function trainerArm(name: string, batches: Batch[], batch: number, threads
   const model = createMlp({ layerSizes: [784, 300, 100, 10], seed: 0 });
   const masks = makeMasks(model);
   const trainer: DenseTrainer = await createDenseTrainer({ ...trainerInputs(model, masks), learningRate: LR, batchSize: batch, threads });
-  // Each step gets new batch tensors, as from a data provider: XNNPACK caches its packing of a
-  // product's second operand per tensor, and the trainer's step has the batch in that place.
+  // Each step gets new batch tensors, as from a data provider (the trainer copies each batch in).
   const data = batches.map(({ x, y }) => ({ x: x.dataSync() as Float32Array, y: y.dataSync() as Float32Array }));
   let step = 0;
   return {
