@@ -4,4 +4,4 @@ export type { WasmBackendOptions } from './wasm-backend-options.js';
 export type { WasmPaths } from './wasm-location.js';
 export { WASM_BINARY_NAMES, type WasmBinaryName } from './wasm-binaries.js';
 export { installFastKernels, uninstallFastKernels, fastKernelsInstalled } from './fast-kernels/install-fast-kernels.js';
-export { createDenseTrainer, type DenseTrainerLayer, type DenseTrainer, type DenseTrainerOptions } from './parallel/dense-trainer.js';
+export { createDenseTrainer, type DenseTrainer, type DenseTrainerAdamState, type DenseTrainerLayer, type DenseTrainerOptions } from './parallel/dense-trainer.js';

@@ -113,6 +113,54 @@ describe('createDenseTrainer', () => {
     expect(relativeDifference(trained, values(start))).toBeGreaterThan(1e-2);
   });
 
+  it('computes the same bits on 1, 2 and 3 threads (every output has one owner and one summation order)', async () => {
+    const sizes = [37, 21, 12, 5];
+    const results: Float32Array[][] = [];
+    for (const threads of [1, 2, 3]) {
+      const layers = network(sizes, 11);
+      const masks = masksFor(layers, 12);
+      const data = batches(sizes, 7, 4);
+      owned.push(...layers.flatMap((layer) => [layer.kernel, layer.bias]), ...masks, ...data.flatMap(({ x, y }) => [x, y]));
+      const trainer = await createDenseTrainer({ layers, masks, learningRate: LR, batchSize: 7, threads });
+      try {
+        for (const { x, y } of data) trainer.step(x, y);
+        trainer.syncWeights();
+      } finally {
+        await trainer.dispose();
+      }
+      results.push(values(layers));
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
+  it('continues bit for bit from adamState() in a new trainer (a checkpoint and a resume)', async () => {
+    const sizes = [30, 12, 8, 4];
+    const straight = network(sizes, 21);
+    const split = network(sizes, 21);
+    const masks = masksFor(straight, 22);
+    const data = batches(sizes, 6, 6);
+    owned.push(...[...straight, ...split].flatMap((layer) => [layer.kernel, layer.bias]), ...masks, ...data.flatMap(({ x, y }) => [x, y]));
+    const whole = await createDenseTrainer({ layers: straight, masks, learningRate: LR, batchSize: 6 });
+    for (const { x, y } of data) whole.step(x, y);
+    whole.syncWeights();
+    await whole.dispose();
+    const first = await createDenseTrainer({ layers: split, masks, learningRate: LR, batchSize: 6, threads: 2 });
+    for (const { x, y } of data.slice(0, 3)) first.step(x, y);
+    first.syncWeights();
+    const state = first.adamState();
+    await first.dispose();
+    expect(state.steps).toBe(3);
+    expect(state.accBeta1).toBe(Math.fround(Math.fround(Math.fround(Math.fround(0.9) * Math.fround(0.9)) * Math.fround(0.9)) * Math.fround(0.9)));
+    expect(state.layers[0]?.kernelM.length).toBe(30 * 12);
+    const second = await createDenseTrainer({ layers: split, masks, learningRate: LR, batchSize: 6, adam: state });
+    expect(second.steps).toBe(3);
+    for (const { x, y } of data.slice(3)) second.step(x, y);
+    second.syncWeights();
+    await second.dispose();
+    expect(values(split)).toEqual(values(straight));
+  });
+
   it('keeps masked weights exactly zero and leaks no tensor per step', async () => {
     const sizes = [40, 16, 10, 5];
     const layers = network(sizes, 3);
@@ -150,6 +198,26 @@ describe('createDenseTrainer', () => {
       [{ layers, learningRate: LR, batchSize: 2.5 }, 'batchSize'],
       [{ layers, learningRate: LR, batchSize: 4, threads: 0 }, 'threads'],
       [{ layers, learningRate: LR, batchSize: 4, threads: 7 }, 'threads'],
+      [{ layers, learningRate: LR, batchSize: 4, adam: { steps: -1, accBeta1: 0.9, accBeta2: 0.999, layers: [] } }, 'adam.steps'],
+      [{ layers, learningRate: LR, batchSize: 4, adam: { steps: 1, accBeta1: 1.5, accBeta2: 0.999, layers: [] } }, 'adam.accBeta1'],
+      [{ layers, learningRate: LR, batchSize: 4, adam: { steps: 1, accBeta1: 0.81, accBeta2: 0.998, layers: [] } }, 'adam.layers'],
+      [
+        {
+          layers,
+          learningRate: LR,
+          batchSize: 4,
+          adam: {
+            steps: 1,
+            accBeta1: 0.81,
+            accBeta2: 0.998,
+            layers: [
+              { kernelM: new Float32Array(60), kernelV: new Float32Array(60), biasM: new Float32Array(6), biasV: new Float32Array(6) },
+              { kernelM: new Float32Array(18), kernelV: new Float32Array(17), biasM: new Float32Array(3), biasV: new Float32Array(3) },
+            ],
+          },
+        },
+        'adam.layers[1].kernelV',
+      ],
     ];
     for (const [options, field] of cases) {
       const error = await createDenseTrainer(options).catch((e: unknown) => e);

@@ -4,7 +4,7 @@ import { SparseError } from '@sparse/core';
 import { COMMAND, CONTROL, markFailed } from './barrier.js';
 import { launchWorker } from './launch-worker.js';
 import { trainerLayout, type TrainerLayout } from './trainer-layout.js';
-import { TrainerParticipant } from './trainer-participant.js';
+import { BETA1, BETA2, TrainerParticipant } from './trainer-participant.js';
 import type { TrainerWorkerData } from './trainer-worker.js';
 
 /**
@@ -21,6 +21,33 @@ import type { TrainerWorkerData } from './trainer-worker.js';
 export interface DenseTrainerLayer {
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable;
+}
+
+/**
+ * Adam's whole state in a {@link DenseTrainer} (see {@link DenseTrainer.adamState}): enough to
+ * continue training bit for bit, in a new trainer (`DenseTrainerOptions.adam`) or elsewhere.
+ *
+ * @example
+ * ```ts
+ * import type { DenseTrainerAdamState } from '@sparse/backend-wasm';
+ *
+ * declare const state: DenseTrainerAdamState;
+ * console.log(`t = ${state.steps}, first layer's kernel moments: ${state.layers[0]?.kernelM.length}`);
+ * ```
+ */
+export interface DenseTrainerAdamState {
+  /** Steps taken (Adam's `t`). */
+  readonly steps: number;
+  /** `β1^(t+1)` and `β2^(t+1)`, float32 values, as tfjs's Adam keeps them (its `accBeta1`, `accBeta2`). */
+  readonly accBeta1: number;
+  readonly accBeta2: number;
+  /** Per layer, input first: first and second moments of its kernel (`[in, out]`, row-major) and bias. */
+  readonly layers: readonly {
+    readonly kernelM: Float32Array;
+    readonly kernelV: Float32Array;
+    readonly biasM: Float32Array;
+    readonly biasV: Float32Array;
+  }[];
 }
 
 /**
@@ -47,6 +74,8 @@ export interface DenseTrainerOptions {
   readonly learningRate: number;
   /** Rows of every batch given to {@link DenseTrainer.step}. */
   readonly batchSize: number;
+  /** Adam's state to continue from (from {@link DenseTrainer.adamState}); default a fresh Adam (`t = 0`, zero moments). */
+  readonly adam?: DenseTrainerAdamState;
   /**
    * Threads that share each step, the calling thread included: `threads − 1` worker threads are
    * started (Node only; they share the trainer's memory, so no data is copied between them).
@@ -80,12 +109,36 @@ export interface DenseTrainer {
   step(x: tf.Tensor, y: tf.Tensor): void;
   /** Writes the trained weights into the layers' variables (for evaluation, checkpoints, the end). */
   syncWeights(): void;
+  /** A copy of Adam's state now (moments, `t`, running powers), e.g. for a checkpoint. */
+  adamState(): DenseTrainerAdamState;
   /** Stops the worker threads and frees the trainer's tensors. Idempotent. */
   dispose(): Promise<void>;
 }
 
 function argumentError(field: string, received: unknown, allowed: string, message: string): SparseError {
   return new SparseError('E_ARGUMENT', `${message} (got ${String(received)}; allowed: ${allowed}).`, { field, received, allowed });
+}
+
+/** Checks that a state to continue from fits the network of `sizes`. */
+function checkAdamState(state: DenseTrainerAdamState, sizes: readonly number[]): void {
+  if (!(Number.isInteger(state.steps) && state.steps >= 0)) throw argumentError('adam.steps', state.steps, 'an integer ≥ 0', 'adam.steps must count the steps taken');
+  for (const field of ['accBeta1', 'accBeta2'] as const) {
+    const value = state[field];
+    if (!(typeof value === 'number' && value > 0 && value < 1)) throw argumentError(`adam.${field}`, value, 'a number in (0, 1)', `adam.${field} must be a running power of β`);
+  }
+  if (!Array.isArray(state.layers) || state.layers.length !== sizes.length - 1) {
+    throw argumentError('adam.layers', Array.isArray(state.layers) ? `${state.layers.length} layers` : state.layers, `${sizes.length - 1} layers`, 'adam.layers must have one entry per layer');
+  }
+  state.layers.forEach((layer, l) => {
+    const kernel = (sizes[l] as number) * (sizes[l + 1] as number);
+    const bias = sizes[l + 1] as number;
+    for (const [field, length] of [['kernelM', kernel], ['kernelV', kernel], ['biasM', bias], ['biasV', bias]] as const) {
+      const values = layer?.[field];
+      if (!(values instanceof Float32Array) || values.length !== length) {
+        throw argumentError(`adam.layers[${l}].${field}`, values instanceof Float32Array ? `${values.length} values` : values, `a Float32Array of ${length} values`, `layer ${l}'s ${field} does not fit the layer`);
+      }
+    }
+  });
 }
 
 /** Checks the options and returns the network's widths, before any thread or tensor is made. */
@@ -127,6 +180,7 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
   if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1)) {
     throw argumentError('batchSize', options.batchSize, 'an integer ≥ 1', 'batchSize must be a positive integer');
   }
+  if (options.adam !== undefined) checkAdamState(options.adam, sizes);
   const threads = options.threads ?? 1;
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= (sizes[1] as number))) {
     throw argumentError('threads', threads, `an integer from 1 to ${sizes[1]} (the first layer's width)`, 'threads must be a positive integer');
@@ -191,6 +245,7 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
   const layout = trainerLayout(sizes, options.batchSize, threads, masks.map((mask) => mask !== null));
   const memory = trainerMemory(layout.bytes, threads > 1);
   writeInitialValues(memory, layout, options.layers, masks);
+  writeAdamState(memory, layout, options.adam);
   // One thread needs no shared memory (browsers without cross-origin isolation have none).
   const control = new Int32Array(threads > 1 ? new SharedArrayBuffer(CONTROL.length * 4) : new ArrayBuffer(CONTROL.length * 4));
   const own = new TrainerParticipant(layout, 0, memory, control, options.learningRate);
@@ -230,7 +285,7 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
   const [inputs = 0] = sizes;
   const classes = sizes[sizes.length - 1] as number;
   const floats = new Float32Array(memory.buffer);
-  let steps = 0;
+  let steps = options.adam?.steps ?? 0;
   let disposed = false;
   const command = (code: number) => {
     Atomics.store(control, CONTROL.command, code);
@@ -276,6 +331,24 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
         });
       });
     },
+    adamState() {
+      usable();
+      const powers = layout.powers / 4;
+      return {
+        steps,
+        accBeta1: floats[powers] as number,
+        accBeta2: floats[powers + 1] as number,
+        layers: layout.layers.map((buffers, l) => {
+          const [rows, columns, stride] = [sizes[l] as number, sizes[l + 1] as number, layout.padded[l + 1] as number];
+          return {
+            kernelM: unpad(floats, buffers.kernelM, rows, columns, stride),
+            kernelV: unpad(floats, buffers.kernelV, rows, columns, stride),
+            biasM: floats.slice(buffers.biasM / 4, buffers.biasM / 4 + columns),
+            biasV: floats.slice(buffers.biasV / 4, buffers.biasV / 4 + columns),
+          };
+        }),
+      };
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;
@@ -319,5 +392,22 @@ function writeInitialValues(memory: WebAssembly.Memory, layout: TrainerLayout, l
       for (let j = 0; j < columns; j++) floats[buffers.kernel / 4 + i * stride + j] = (kernel[i * columns + j] as number) * (mask[i * columns + j] as number);
     }
     floats.set(layer.bias.dataSync() as Float32Array, buffers.bias / 4);
+  });
+}
+
+/** Writes Adam's running powers (fresh: `β1`, `β2`) and, when continuing, the moments into the padded layout. */
+function writeAdamState(memory: WebAssembly.Memory, layout: TrainerLayout, state: DenseTrainerAdamState | undefined): void {
+  const floats = new Float32Array(memory.buffer);
+  floats[layout.powers / 4] = state?.accBeta1 ?? BETA1;
+  floats[layout.powers / 4 + 1] = state?.accBeta2 ?? BETA2;
+  state?.layers.forEach((moments, l) => {
+    const buffers = layout.layers[l] as TrainerLayout['layers'][number];
+    const [rows, columns, stride] = [layout.sizes[l] as number, layout.sizes[l + 1] as number, layout.padded[l + 1] as number];
+    for (let i = 0; i < rows; i++) {
+      floats.set(moments.kernelM.subarray(i * columns, (i + 1) * columns), buffers.kernelM / 4 + i * stride);
+      floats.set(moments.kernelV.subarray(i * columns, (i + 1) * columns), buffers.kernelV / 4 + i * stride);
+    }
+    floats.set(moments.biasM, buffers.biasM / 4);
+    floats.set(moments.biasV, buffers.biasV / 4);
   });
 }

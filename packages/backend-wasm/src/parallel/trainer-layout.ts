@@ -15,6 +15,8 @@ export interface TrainerLayout {
   readonly y: number;
   /** A single `1.0`: the A operand of a column sum (`asp = 0`). */
   readonly one: number;
+  /** Adam's running powers `β1^(t+1)`, `β2^(t+1)` (two float32), read by every participant, written by the first. */
+  readonly powers: number;
   readonly layers: readonly LayerBuffers[];
   /** Input of layer `l` (`x` for 0, ReLU outputs after), `[batch, padded[l]]`. */
   readonly inputs: readonly number[];
@@ -62,6 +64,7 @@ export function trainerLayout(sizes: readonly number[], batch: number, threads: 
   const x = allocate(batch * rows(0));
   const y = allocate(batch * (sizes[layerCount] as number));
   const one = allocate(1);
+  const powers = allocate(2);
   const layers = Array.from({ length: layerCount }, (_, l): LayerBuffers => {
     const kernelFloats = rows(l) * rows(l + 1);
     const biasFloats = rows(l + 1);
@@ -81,7 +84,7 @@ export function trainerLayout(sizes: readonly number[], batch: number, threads: 
   const inputs = Array.from({ length: layerCount }, (_, l) => (l === 0 ? x : allocate(batch * rows(l))));
   const logits = allocate(batch * rows(layerCount));
   const deltas = Array.from({ length: layerCount + 1 }, (_, l) => (l === 0 ? 0 : allocate(batch * rows(l))));
-  return { sizes: [...sizes], padded, batch, threads, x, y, one, layers, inputs, logits, deltas, bytes: top };
+  return { sizes: [...sizes], padded, batch, threads, x, y, one, powers, layers, inputs, logits, deltas, bytes: top };
 }
 
 /** The share `[start, end)` of `count` units that participant `index` of `parties` takes (as even as possible). */

@@ -3,8 +3,8 @@ import { barrier } from './barrier.js';
 import { shareOf, type TrainerLayout } from './trainer-layout.js';
 
 /** Adam's constants, as `tf.train.adam(lr)`. */
-const BETA1 = 0.9;
-const BETA2 = 0.999;
+export const BETA1 = 0.9;
+export const BETA2 = 0.999;
 const EPSILON = 1e-7;
 /** Rows per unit of a row split: the products' row tile. */
 const ROW_TILE = 4;
@@ -26,8 +26,6 @@ const ROW_TILE = 4;
 export class TrainerParticipant {
   private readonly kernels: SimdKernels;
   private readonly floats: Float32Array;
-  private accBeta1 = Math.fround(BETA1);
-  private accBeta2 = Math.fround(BETA2);
 
   constructor(
     private readonly layout: TrainerLayout,
@@ -55,14 +53,20 @@ export class TrainerParticipant {
     this.forwardLastAndLoss();
     this.meet();
     // As tfjs: the bias corrections are 1 − β^t with β^t kept in float32.
-    const a = this.learningRate / Math.fround(1 - this.accBeta1);
-    const s = 1 / Math.sqrt(Math.fround(1 - this.accBeta2));
+    const powers = layout.powers / 4;
+    const accBeta1 = this.floats[powers] as number;
+    const accBeta2 = this.floats[powers + 1] as number;
+    const a = this.learningRate / Math.fround(1 - accBeta1);
+    const s = 1 / Math.sqrt(Math.fround(1 - accBeta2));
     for (let l = layerCount - 1; l >= 0; l--) {
       this.backward(l, a, s);
       this.meet();
     }
-    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(BETA1));
-    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(BETA2));
+    // Everyone has read them (the last barrier is behind); the others read them again next step.
+    if (this.index === 0) {
+      this.floats[powers] = accBeta1 * Math.fround(BETA1);
+      this.floats[powers + 1] = accBeta2 * Math.fround(BETA2);
+    }
   }
 
   private meet(): void {
