@@ -12,8 +12,10 @@ export const CONTROL = {
   command: 3,
   /** Non-zero once any participant failed; waiting participants then give up. */
   failed: 4,
+  /** Rows of the batch of the current step (a dense trainer's last batch of an epoch may be short). */
+  rows: 5,
   /** Number of slots. */
-  length: 5,
+  length: 6,
 } as const;
 
 /** Commands the main thread gives the workers. */

@@ -161,6 +161,23 @@ describe('createDenseTrainer', () => {
     expect(values(split)).toEqual(values(straight));
   });
 
+  it('takes batches shorter than batchSize (an epoch\'s last), the loss a mean over their rows', async () => {
+    const sizes = [26, 10, 7, 3];
+    const layers = network(sizes, 31);
+    const masks = masksFor(layers, 32);
+    const data = [...batches(sizes, 6, 3), ...batches(sizes, 2, 1), ...batches(sizes, 5, 2)];
+    owned.push(...layers.flatMap((layer) => [layer.kernel, layer.bias]), ...masks, ...data.flatMap(({ x, y }) => [x, y]));
+    const expected = referenceTraining(layers, masks, data);
+    const trainer = await createDenseTrainer({ layers, masks, learningRate: LR, batchSize: 6, threads: 2 });
+    try {
+      for (const { x, y } of data) trainer.step(x, y);
+      trainer.syncWeights();
+    } finally {
+      await trainer.dispose();
+    }
+    expect(relativeDifference(values(layers), expected)).toBeLessThan(1e-4);
+  });
+
   it('keeps masked weights exactly zero and leaks no tensor per step', async () => {
     const sizes = [40, 16, 10, 5];
     const layers = network(sizes, 3);

@@ -72,7 +72,7 @@ export interface DenseTrainerOptions {
   readonly masks?: readonly (tf.Tensor | null | undefined)[];
   /** Adam's learning rate (β1 0.9, β2 0.999, ε 1e-7, as `tf.train.adam`). */
   readonly learningRate: number;
-  /** Rows of every batch given to {@link DenseTrainer.step}. */
+  /** Rows of the largest batch given to {@link DenseTrainer.step} (smaller ones, such as an epoch's last, are fine). */
   readonly batchSize: number;
   /** Adam's state to continue from (from {@link DenseTrainer.adamState}); default a fresh Adam (`t = 0`, zero moments). */
   readonly adam?: DenseTrainerAdamState;
@@ -102,8 +102,8 @@ export interface DenseTrainer {
   /** Steps run so far. */
   readonly steps: number;
   /**
-   * One masked Adam step on a batch: `x` `[batchSize, in]`, one-hot `y` `[batchSize, classes]`
-   * (float32). Synchronous: the calling thread computes its share and waits for the others.
+   * One masked Adam step on a batch: `x` `[rows, in]`, one-hot `y` `[rows, classes]` (float32,
+   * `rows` from 1 to `batchSize`; the loss is the mean over the rows). Synchronous: the calling thread computes its share and waits for the others.
    * The layers' variables are not updated until {@link syncWeights}.
    */
   step(x: tf.Tensor, y: tf.Tensor): void;
@@ -306,12 +306,14 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
     },
     step(x, y) {
       usable();
-      const xShape = [options.batchSize, inputs];
-      const yShape = [options.batchSize, classes];
-      if (x.shape.join() !== xShape.join() || x.dtype !== 'float32') throw argumentError('x', `shape [${x.shape.join(', ')}] ${x.dtype}`, `float32 [${xShape.join(', ')}]`, 'the batch has the wrong shape');
-      if (y.shape.join() !== yShape.join() || y.dtype !== 'float32') throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 one-hot [${yShape.join(', ')}]`, 'the targets have the wrong shape');
+      const rows = x.shape[0] ?? 0;
+      if (x.rank !== 2 || x.shape[1] !== inputs || !(rows >= 1 && rows <= options.batchSize) || x.dtype !== 'float32') {
+        throw argumentError('x', `shape [${x.shape.join(', ')}] ${x.dtype}`, `float32 [rows, ${inputs}], 1 ≤ rows ≤ ${options.batchSize}`, 'the batch has the wrong shape');
+      }
+      if (y.shape.join() !== [rows, classes].join() || y.dtype !== 'float32') throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 one-hot [${rows}, ${classes}]`, 'the targets have the wrong shape');
       floats.set(x.dataSync() as Float32Array, layout.x / 4);
       floats.set(y.dataSync() as Float32Array, layout.y / 4);
+      Atomics.store(control, CONTROL.rows, rows);
       if (threads > 1) command(COMMAND.step);
       try {
         own.step();

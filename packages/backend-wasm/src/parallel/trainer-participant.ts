@@ -1,5 +1,5 @@
 import { SparseError, simdKernelsFor, type SimdKernels } from '@sparse/core';
-import { barrier } from './barrier.js';
+import { barrier, CONTROL } from './barrier.js';
 import { shareOf, type TrainerLayout } from './trainer-layout.js';
 
 /** Adam's constants, as `tf.train.adam(lr)`. */
@@ -16,7 +16,7 @@ const ROW_TILE = 4;
  *
  * 1. forward, one phase per hidden layer: its share of the output columns
  *    (`relu(h·W + b)`, SIMD products), and a refresh of its rows of `Wᵀ` (read only backward);
- * 2. the last layer and the loss, by rows: logits, softmax, `(p − y) / batch`;
+ * 2. the last layer and the loss, by rows: logits, softmax, `(p − y) / rows`;
  * 3. backward, one phase per layer `l`: its columns of `δ_l = (δ_{l+1}·Wᵀ) ⊙ [h_l > 0]`, its rows of
  *    `∇W = h_lᵀ·δ_{l+1}` followed at once by Adam on those rows (no one reads `W` until the next
  *    step), and on one participant the bias gradient (a column sum) and its Adam.
@@ -26,6 +26,8 @@ const ROW_TILE = 4;
 export class TrainerParticipant {
   private readonly kernels: SimdKernels;
   private readonly floats: Float32Array;
+  /** Rows of the current step's batch (at most `layout.batch`). */
+  private rows = 0;
 
   constructor(
     private readonly layout: TrainerLayout,
@@ -42,9 +44,10 @@ export class TrainerParticipant {
     this.floats = new Float32Array(memory.buffer);
   }
 
-  /** This participant's share of one step on the batch already in memory (`layout.x`, `layout.y`). */
+  /** This participant's share of one step on the batch already in memory (`layout.x`, `layout.y`; `control[CONTROL.rows]` rows). */
   step(): void {
     const { layout } = this;
+    this.rows = Atomics.load(this.control, CONTROL.rows);
     const layerCount = layout.sizes.length - 1;
     for (let l = 0; l < layerCount - 1; l++) {
       this.forwardHidden(l);
@@ -85,7 +88,8 @@ export class TrainerParticipant {
 
   private forwardHidden(l: number): void {
     const { layout, kernels } = this;
-    const { padded, batch } = layout;
+    const { padded } = layout;
+    const batch = this.rows;
     const width = padded[l + 1] as number;
     const layer = layout.layers[l] as TrainerLayout['layers'][number];
     const { start, end } = this.share(width / 8);
@@ -114,7 +118,8 @@ export class TrainerParticipant {
 
   private forwardLastAndLoss(): void {
     const { layout, kernels, floats: f } = this;
-    const { padded, batch, sizes } = layout;
+    const { padded, sizes } = layout;
+    const batch = this.rows;
     const l = sizes.length - 2;
     const layer = layout.layers[l] as TrainerLayout['layers'][number];
     const inWidth = padded[l] as number;
@@ -141,7 +146,8 @@ export class TrainerParticipant {
 
   private backward(l: number, a: number, s: number): void {
     const { layout, kernels } = this;
-    const { padded, batch, sizes } = layout;
+    const { padded, sizes } = layout;
+    const batch = this.rows;
     const layer = layout.layers[l] as TrainerLayout['layers'][number];
     const inWidth = padded[l] as number;
     const width = padded[l + 1] as number;
