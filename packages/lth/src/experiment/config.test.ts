@@ -19,7 +19,7 @@ function errorOf(raw: unknown): { message: string; field: string } {
 describe('lottery-ticket experiment configs', () => {
   it('accepts the shipped examples and fills the defaults', async () => {
     // The full run's recorded results were made with the stock kernels; the quick run takes the default.
-    for (const [file, kernels] of [['lenet-fashion-mnist-quick.json', 'fused'], ['lenet-fashion-mnist-full.json', 'stock']] as const) {
+    for (const [file, kernels] of [['lenet-fashion-mnist-quick.json', 'dense-trainer'], ['lenet-fashion-mnist-full.json', 'stock']] as const) {
       const config = validateLthConfig(JSON.parse(await readFile(new URL(file, examples), 'utf8')), file);
       expect(config.model.layerSizes).toEqual([784, 300, 100, 10]);
       expect(config.optimizer).toEqual({ name: 'adam', learningRate: 0.0012, kernels });

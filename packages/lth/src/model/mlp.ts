@@ -33,6 +33,12 @@ export interface LthModel {
    */
   fusedLoss?(batch: Batch): Scalar;
   /**
+   * The layers, input first, when the model is a dense ReLU network (ReLU after every layer but
+   * the last) trained on the mean softmax cross-entropy of its logits: what `createDenseTrainer` of
+   * @sparse/backend-wasm trains (`kernels: 'dense-trainer'`). `createMlp` sets it; other models leave it out.
+   */
+  readonly denseLayers?: readonly { readonly kernel: NamedParameter; readonly bias: NamedParameter }[];
+  /**
    * Seeded initial values of every parameter, by name: `purpose` `init` gives θ0, `reinit` the
    * random re-initialisation baseline (same distribution, other stream).
    */
@@ -144,6 +150,7 @@ export function createMlp(options: MlpOptions): LthModel {
     forward,
     loss: ({ x, y }: Batch): Scalar => tf.tidy(() => tf.losses.softmaxCrossEntropy(y, forward(x)) as Scalar),
     fusedLoss,
+    denseLayers: layers.map((_, i) => ({ kernel: parameters[2 * i] as NamedParameter, bias: parameters[2 * i + 1] as NamedParameter })),
     initialValues,
     dispose: () => {
       for (const { kernel, bias } of layers) {

@@ -9,7 +9,7 @@ import { trainRound, type RoundCheckpoint } from './train-round.js';
 beforeAll(useCpu);
 
 describe('trainRound', () => {
-  it.each(['fused', 'stock'] as const)('%s kernels: create no tensor per step and resume bit-identically from a checkpoint', async (kernels) => {
+  it.each(['fused', 'stock', 'dense-trainer'] as const)('%s kernels: create no tensor per step and resume bit-identically from a checkpoint', async (kernels) => {
     const set = toySet(64);
     const evaluator = createEvaluator(set, { numClasses: 3 });
     const masks = new Map([['fc1/kernel', { shape: [8, 5], kept: Uint8Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 1)) }]]);
@@ -59,11 +59,11 @@ describe('trainRound', () => {
     evaluator.dispose();
   });
 
-  it('fused and stock kernels train the same weights, to float32 rounding', async () => {
+  it('fused, stock and dense-trainer kernels train the same weights, to float32 rounding', async () => {
     const set = toySet(64);
     const evaluator = createEvaluator(set, { numClasses: 3 });
     const masks = new Map([['fc1/kernel', { shape: [8, 5], kept: Uint8Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0 : 1)) }]]);
-    const train = async (kernels: 'fused' | 'stock') => {
+    const train = async (kernels: 'fused' | 'stock' | 'dense-trainer') => {
       const model = createMlp({ layerSizes: [8, 5, 3], seed: 4 });
       const fusedLoss = vi.spyOn(model, 'fusedLoss');
       const before = tf.memory().numTensors;
@@ -87,11 +87,14 @@ describe('trainRound', () => {
     };
     const fused = await train('fused');
     const stock = await train('stock');
-    for (const [name, expected] of stock) {
-      const actual = fused.get(name)!;
-      expected.forEach((value, i) => expect(Math.abs(actual[i]! - value)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(value))));
+    const trainer = await train('dense-trainer');
+    for (const other of [fused, trainer]) {
+      for (const [name, expected] of stock) {
+        const actual = other.get(name)!;
+        expected.forEach((value, i) => expect(Math.abs(actual[i]! - value)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(value))));
+      }
+      masks.get('fc1/kernel')!.kept.forEach((k, i) => k === 0 && expect(Math.abs(other.get('fc1/kernel')![i]!)).toBe(0)); // -0 or +0
     }
-    masks.get('fc1/kernel')!.kept.forEach((k, i) => k === 0 && expect(Math.abs(fused.get('fc1/kernel')![i]!)).toBe(0)); // -0 or +0
     evaluator.dispose();
   });
 
@@ -121,6 +124,31 @@ describe('trainRound', () => {
     expect(improvement.result.earlyStop).toEqual(every.result.earlyStop);
     expect(improvement.tests).toBeLessThan(every.tests);
     expect(improvement.result.final.testAccuracy).toBe(every.result.final.testAccuracy);
+    evaluator.dispose();
+  });
+
+  it("dense-trainer kernels refuse, before training, a model without dense layers and masks on biases", async () => {
+    const set = toySet(32);
+    const evaluator = createEvaluator(set, { numClasses: 3 });
+    const model = createMlp({ layerSizes: [8, 5, 3], seed: 5 });
+    const base = {
+      model,
+      masks: new Map(),
+      kernels: 'dense-trainer' as const,
+      batches: toyBatches(set, 10, 3),
+      learningRate: 0.01,
+      startStep: 0,
+      endStep: 5,
+      evalEvery: 5,
+      validate: vi.fn(() => evaluator.evaluate(model.forward)),
+      test: () => evaluator.evaluate(model.forward),
+    };
+    const { denseLayers: _, ...opaque } = model;
+    await expect(trainRound({ ...base, model: opaque })).rejects.toMatchObject({ code: 'E_CONFIG', details: { field: 'kernels' } });
+    const biasMask = new Map([['fc1/bias', { shape: [5], kept: Uint8Array.from([1, 0, 1, 1, 1]) }]]);
+    await expect(trainRound({ ...base, masks: biasMask })).rejects.toMatchObject({ code: 'E_CONFIG', details: { field: 'masks', received: 'fc1/bias' } });
+    expect(base.validate).not.toHaveBeenCalled();
+    model.dispose();
     evaluator.dispose();
   });
 });
