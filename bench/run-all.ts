@@ -228,7 +228,7 @@ for (const backend of ['wasm', 'cpu']) {
       if (trainer === undefined || torch1 === undefined) continue;
       rows.push({
         benchmark: label,
-        name: `dense trainer, ${threads} thread${threads > 1 ? 's' : ''}, masked vs torch×1 masked (samples/s)`,
+        name: `dense trainer, ${threads} thread${threads > 1 ? 's' : ''}${backend === 'wasm' ? '' : ' (its own WebAssembly, whatever the backend)'}, masked vs torch×1 masked (samples/s)`,
         ours: fmt(trainer.samplesPerSecond),
         peer: fmt(torch1.samplesPerSecond),
         ratio: result.ratios[`trainer×${threads} masked vs torch×1 masked`],

@@ -15,10 +15,10 @@
  *   fast         the fused path (LTH's default): fusedDense + meanSoftmaxCrossEntropy (fewer kernels, hand
  *                gradients), fusedAdam (one SIMD pass per variable, in place, masks folded in),
  *                and MaskedOptimizer handing its masks to fusedAdam
- *   trainer×1/×2 (wasm only) @sparse/backend-wasm's createDenseTrainer on 1 and 2 threads: whole
- *                steps on core's SIMD kernels in the trainer's own WebAssembly memory (shared by
- *                the threads); fresh batch tensors every step; checked against the fused path
- *                after 5 masked steps
+ *   trainer×1/×2 @sparse/backend-wasm's createDenseTrainer on 1 and 2 threads: whole steps on
+ *                core's SIMD kernels in the trainer's own WebAssembly memory (shared by the
+ *                threads), whatever the tfjs backend; fresh batch tensors every step; checked
+ *                against the fused path after 5 masked steps
  *   torch ×1/×2  PyTorch 1 and 2 threads: backward, grad *= mask, Adam step, weight *= mask
  *
  * Rounds interleave every arm (the order rotates each round); each arm's time per round is
@@ -170,7 +170,7 @@ function trainerInputs(model: LthModel, masks: Map<string, tf.Tensor>): { layers
   };
 }
 
-/** The library's dense trainer (@sparse/backend-wasm's createDenseTrainer, wasm only) on `threads` threads. */
+/** The library's dense trainer (@sparse/backend-wasm's createDenseTrainer) on `threads` threads. */
 async function trainerArm(name: string, batches: Batch[], batch: number, threads: number): Promise<OurArm> {
   const model = createMlp({ layerSizes: [784, 300, 100, 10], seed: 0 });
   const masks = makeMasks(model);
@@ -248,8 +248,8 @@ interface ArmResult {
 interface BatchResult {
   readonly batch: number;
   readonly fastPathError: number;
-  /** The dense trainer's weights after 5 masked steps against the fused path's (wasm only). */
-  readonly trainerError?: number;
+  /** The dense trainer's weights after 5 masked steps against the fused path's. */
+  readonly trainerError: number;
   readonly tensorsLeaked: number;
   /** Median ms of one optimizer update alone, plain and masked (see isolatedUpdateCost). */
   readonly updates: Record<'stock' | 'fast', { readonly plainMs: number; readonly maskedMs: number }>;
@@ -328,18 +328,16 @@ for (const batch of batchSizes) {
   const fastPathError = await verifyFastPath(batches);
   console.log(`  batch ${batch}: fast path vs stock path after 5 masked steps: max |Δw| / max |w| = ${fastPathError.toExponential(1)}`);
   if (!(fastPathError < 1e-4)) throw new Error(`the fast path diverges from the stock path (${fastPathError})`);
-  const wasm = runtime.backend === 'wasm';
-  const trainerError = wasm ? await verifyTrainer(batches, batch) : undefined;
-  if (trainerError !== undefined) {
-    console.log(`  batch ${batch}: dense trainer (2 threads) vs fused path after 5 masked steps: max |Δw| / max |w| = ${trainerError.toExponential(1)}`);
-    if (!(trainerError < 1e-4)) throw new Error(`the dense trainer diverges from the fused path (${trainerError})`);
-  }
+  const trainerError = await verifyTrainer(batches, batch);
+  console.log(`  batch ${batch}: dense trainer (2 threads) vs fused path after 5 masked steps: max |Δw| / max |w| = ${trainerError.toExponential(1)}`);
+  if (!(trainerError < 1e-4)) throw new Error(`the dense trainer diverges from the fused path (${trainerError})`);
   const ours: OurArm[] = [
     ourArm('stock plain', batches, false, false),
     ourArm('stock masked', batches, true, false),
     ourArm('fast plain', batches, false, true),
     ourArm('fast masked', batches, true, true),
-    ...(wasm ? [await trainerArm('trainer×1 masked', batches, batch, 1), await trainerArm('trainer×2 masked', batches, batch, 2)] : []),
+    await trainerArm('trainer×1 masked', batches, batch, 1),
+    await trainerArm('trainer×2 masked', batches, batch, 2),
   ];
   const peers: PeerArm[] =
     peer === null
@@ -398,10 +396,10 @@ for (const batch of batchSizes) {
     }
     const bestOf = (name: string) => armResults.find((a) => a.name === name)?.bestMsPerStep ?? Number.NaN;
     ratios['fast masked vs torch×1 masked, best rounds'] = bestOf('torch×1 masked') / bestOf('fast masked');
-    if (wasm) {
-      for (const threads of [1, 2]) ratios[`trainer×${threads} masked vs torch×1 masked`] = medianRatio(series('torch×1 masked'), series(`trainer×${threads} masked`));
-      for (const threads of [1, 2]) ratios[`trainer×${threads} masked vs torch×1 masked, best rounds`] = bestOf('torch×1 masked') / bestOf(`trainer×${threads} masked`);
-      for (const threads of [1, 2]) ratios[`trainer×${threads} / fast speed-up (masked)`] = medianRatio(series('fast masked'), series(`trainer×${threads} masked`));
+    for (const threads of [1, 2]) {
+      ratios[`trainer×${threads} masked vs torch×1 masked`] = medianRatio(series('torch×1 masked'), series(`trainer×${threads} masked`));
+      ratios[`trainer×${threads} masked vs torch×1 masked, best rounds`] = bestOf('torch×1 masked') / bestOf(`trainer×${threads} masked`);
+      ratios[`trainer×${threads} / fast speed-up (masked)`] = medianRatio(series('fast masked'), series(`trainer×${threads} masked`));
     }
     const best = armResults.filter((a) => a.name.startsWith('torch') && a.name.endsWith('masked')).sort((a, b) => a.msPerStep - b.msPerStep)[0];
     if (best !== undefined) ratios[`fast masked vs best torch masked (${best.name})`] = medianRatio(series(best.name), series('fast masked'));
@@ -413,7 +411,7 @@ for (const batch of batchSizes) {
   const stepOf = (name: string) => armResults.find((a) => a.name === name)?.msPerStep ?? Number.NaN;
   ratios['stock masked overhead, isolated'] = (updates.stock.maskedMs - updates.stock.plainMs) / stepOf('stock plain');
   ratios['fast masked overhead, isolated'] = (updates.fast.maskedMs - updates.fast.plainMs) / stepOf('fast plain');
-  results.push({ batch, fastPathError, ...(trainerError === undefined ? {} : { trainerError }), tensorsLeaked: leaked, arms: armResults, updates, ratios });
+  results.push({ batch, fastPathError, trainerError, tensorsLeaked: leaked, arms: armResults, updates, ratios });
   for (const arm of ours) arm.dispose();
   tf.dispose(batches.flatMap((b) => [b.x, b.y]));
 

@@ -249,6 +249,9 @@ describe('createDenseTrainer', () => {
     const x = keep(tf.zeros([5, 10]));
     const y = keep(tf.zeros([4, 3]));
     expect(() => trainer.step(x, y)).toThrow(/wrong shape.*\[5, 10\]/);
+    expect(() => trainer.step(keep(tf.zeros([4, 10])), keep(tf.zeros([4, 3], 'bool')))).toThrow(/targets have the wrong shape.*bool/);
+    trainer.step(keep(tf.zeros([4, 10])), keep(tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 3))));
+    expect(trainer.steps).toBe(1);
     await trainer.dispose();
     await trainer.dispose();
     expect(() => trainer.step(keep(tf.zeros([4, 10])), y)).toThrow(/disposed/);

@@ -102,8 +102,9 @@ export interface DenseTrainer {
   /** Steps run so far. */
   readonly steps: number;
   /**
-   * One masked Adam step on a batch: `x` `[rows, in]`, one-hot `y` `[rows, classes]` (float32,
-   * `rows` from 1 to `batchSize`; the loss is the mean over the rows). Synchronous: the calling thread computes its share and waits for the others.
+   * One masked Adam step on a batch: `x` `[rows, in]` (float32), one-hot `y` `[rows, classes]`
+   * (float32 or int32, as `tf.oneHot` gives), `rows` from 1 to `batchSize`; the loss is the mean
+   * over the rows. Synchronous: the calling thread computes its share and waits for the others.
    * The layers' variables are not updated until {@link syncWeights}.
    */
   step(x: tf.Tensor, y: tf.Tensor): void;
@@ -310,7 +311,9 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
       if (x.rank !== 2 || x.shape[1] !== inputs || !(rows >= 1 && rows <= options.batchSize) || x.dtype !== 'float32') {
         throw argumentError('x', `shape [${x.shape.join(', ')}] ${x.dtype}`, `float32 [rows, ${inputs}], 1 ≤ rows ≤ ${options.batchSize}`, 'the batch has the wrong shape');
       }
-      if (y.shape.join() !== [rows, classes].join() || y.dtype !== 'float32') throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 one-hot [${rows}, ${classes}]`, 'the targets have the wrong shape');
+      if (y.shape.join() !== [rows, classes].join() || (y.dtype !== 'float32' && y.dtype !== 'int32')) {
+        throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 or int32 one-hot [${rows}, ${classes}]`, 'the targets have the wrong shape');
+      }
       floats.set(x.dataSync() as Float32Array, layout.x / 4);
       floats.set(y.dataSync() as Float32Array, layout.y / 4);
       Atomics.store(control, CONTROL.rows, rows);
