@@ -7,7 +7,8 @@ interface Case {
   readonly m: number;
   readonly n: number;
   readonly k: number;
-  readonly transposedA: boolean;
+  /** How A is stored: row-major (asp = 1), transposed (asi = 1) or with both strides > 1. */
+  readonly layout: 'rows' | 'transposed' | 'strided';
   readonly ldcPad: number;
   readonly values: readonly number[];
 }
@@ -31,7 +32,8 @@ function reference(kernel: (typeof kernelNames)[number], A: (i: number, p: numbe
 }
 
 function run(kernels: SimdKernels, memory: WebAssembly.Memory, kernel: (typeof kernelNames)[number], c: Case) {
-  const { m, n, k, transposedA, ldcPad } = c;
+  const { m, n, k, layout, ldcPad } = c;
+  const [asi, asp] = layout === 'transposed' ? [1, m] : layout === 'rows' ? [k, 1] : [2 * k + 3, 2];
   const ldc = n + ldcPad;
   let top = 64;
   const allocate = (floats: number) => {
@@ -39,7 +41,7 @@ function run(kernels: SimdKernels, memory: WebAssembly.Memory, kernel: (typeof k
     top += Math.ceil((floats * 4) / 64) * 64 + 64;
     return at;
   };
-  const a = allocate(m * k);
+  const a = allocate(m * asi + k * asp + 1);
   const b = allocate(k * n);
   const bias = allocate(n);
   const h = allocate(m * ldc);
@@ -50,12 +52,11 @@ function run(kernels: SimdKernels, memory: WebAssembly.Memory, kernel: (typeof k
   const fill = (at: number, floats: number) => {
     for (let i = 0; i < floats; i++) f[at / 4 + i] = value();
   };
-  fill(a, m * k);
+  fill(a, m * asi + k * asp + 1);
   fill(b, k * n);
   fill(bias, n);
   fill(h, m * ldc);
   f.fill(Number.NaN, out / 4, out / 4 + m * ldc);
-  const [asi, asp] = transposedA ? [1, m] : [k, 1];
   kernels[kernel](out, a, b, m, n, k, asi, asp, n, ldc, kernel === 'gemm_relu_grad' ? h : bias);
   const expected = reference(
     kernel,
@@ -77,7 +78,7 @@ function run(kernels: SimdKernels, memory: WebAssembly.Memory, kernel: (typeof k
       }
       let scale = 1;
       for (let p = 0; p < k; p++) scale += Math.abs((f[a / 4 + i * asi + p * asp] as number) * (f[b / 4 + p * n + j] as number));
-      expect(Math.abs(got - (expected[i * ldc + j] as number)), `C[${i}, ${j}] of ${kernel} ${JSON.stringify({ m, n, k, transposedA })}`).toBeLessThanOrEqual(4e-7 * scale * (k + 1));
+      expect(Math.abs(got - (expected[i * ldc + j] as number)), `C[${i}, ${j}] of ${kernel} ${JSON.stringify({ m, n, k, layout })}`).toBeLessThanOrEqual(4e-7 * scale * (k + 1));
     }
   }
 }
@@ -86,7 +87,7 @@ const cases = fc.record({
   m: fc.integer({ min: 0, max: 13 }),
   n: fc.integer({ min: 0, max: 4 }).map((blocks) => 8 * blocks),
   k: fc.integer({ min: 0, max: 19 }),
-  transposedA: fc.boolean(),
+  layout: fc.constantFrom('rows' as const, 'transposed' as const, 'strided' as const),
   ldcPad: fc.constantFrom(0, 8),
   values: fc.array(fc.float({ min: -4, max: 4, noNaN: true }), { minLength: 1, maxLength: 64 }),
 });
@@ -120,6 +121,6 @@ describe('simdKernelsFor: matrix products', () => {
     const onShared = simdKernelsFor(shared);
     expect(onShared).toBeDefined();
     expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
-    run(onShared as SimdKernels, shared, 'gemm_bias_relu', { m: 6, n: 16, k: 7, transposedA: true, ldcPad: 8, values: [0.5, -1.25, 2, 3.5, -0.75] });
+    run(onShared as SimdKernels, shared, 'gemm_bias_relu', { m: 6, n: 16, k: 7, layout: 'transposed', ldcPad: 8, values: [0.5, -1.25, 2, 3.5, -0.75] });
   });
 });
