@@ -182,6 +182,11 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
     throw argumentError('batchSize', options.batchSize, 'an integer ≥ 1', 'batchSize must be a positive integer');
   }
   if (options.adam !== undefined) checkAdamState(options.adam, sizes);
+  // Every buffer lives in one 32-bit WebAssembly memory.
+  const bytes = trainerLayout(sizes, options.batchSize, options.threads ?? 1, sizes.map(() => true)).bytes;
+  if (bytes > MAX_MEMORY_BYTES) {
+    throw argumentError('layers', `${(bytes / 2 ** 30).toFixed(1)} GiB of weights, moments, masks and activations`, 'at most 4 GiB (a WebAssembly memory)', 'the network and batch are too large for the dense trainer');
+  }
   const threads = options.threads ?? 1;
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= (sizes[1] as number))) {
     throw argumentError('threads', threads, `an integer from 1 to ${sizes[1]} (the first layer's width)`, 'threads must be a positive integer');
@@ -363,13 +368,20 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
   };
 }
 
+/** The largest WebAssembly (32-bit) memory: 65,536 pages of 64 KiB. */
+const MAX_MEMORY_BYTES = 2 ** 32;
+
 /** A memory of at least `bytes` (whole pages, fixed size); shared for several threads. */
 function trainerMemory(bytes: number, shared: boolean): WebAssembly.Memory {
   const pages = Math.ceil(bytes / 65536);
   if (shared && typeof SharedArrayBuffer === 'undefined') {
     throw new SparseError('E_BACKEND_UNAVAILABLE', 'threads > 1 needs shared memory (SharedArrayBuffer), which this environment does not provide; use threads: 1.');
   }
-  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+  } catch (error) {
+    throw new SparseError('E_BACKEND_UNAVAILABLE', `The dense trainer could not allocate its ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory (${error instanceof Error ? error.message : String(error)}).`);
+  }
 }
 
 /** `rows × columns` floats stored with `stride` floats per row at byte `at`, without the padding. */
