@@ -29,7 +29,7 @@
  * of a ratio measured back to back, under the same machine load).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRuntime, fusedAdam, fusedDense, meanSoftmaxCrossEntropy, train, withMasks, type Batch, type NamedParameter } from '@sparse/core';
+import { createRuntime, fusedAdam, fusedDense, meanSoftmaxCrossEntropy, simdKernelsFor, train, withMasks, type Batch, type NamedParameter } from '@sparse/core';
 import { createDenseTrainer, wasmBackend, type DenseTrainer } from '@sparse/backend-wasm';
 import { createMlp, type LthModel } from '@sparse/lth';
 import './lib/fail.js';
@@ -251,8 +251,8 @@ interface BatchResult {
   /** The dense trainer's weights after 5 masked steps against the fused path's. */
   readonly trainerError: number;
   readonly tensorsLeaked: number;
-  /** Median ms of one optimizer update alone, plain and masked (see isolatedUpdateCost). */
-  readonly updates: Record<'stock' | 'fast', { readonly plainMs: number; readonly maskedMs: number }>;
+  /** Median ms of one optimizer update alone, plain and masked (see isolatedUpdateCost, trainerUpdateCost). */
+  readonly updates: Record<'stock' | 'fast' | 'trainer', { readonly plainMs: number; readonly maskedMs: number }>;
   readonly arms: readonly ArmResult[];
   readonly ratios: Record<string, number>;
 }
@@ -319,6 +319,56 @@ function isolatedUpdateCost(batches: Batch[], fast: boolean, repetitions: number
   masked.dispose();
   tf.dispose([...Object.values(gradients), ...masks.values()]);
   model.dispose();
+  return { plainMs: median(plainTimes), maskedMs: median(maskedTimes) };
+}
+
+/**
+ * The dense trainer's masked update alone: its Adam pass (core's SIMD `adam` / `adam_masked`, the
+ * functions the trainer calls, once per kernel on one thread) over LeNet-300-100's kernels in the
+ * trainer's padded layout, with and without a 50 % mask, in interleaved repetitions. Everything
+ * else in the trainer's step is the same with and without masks.
+ */
+function trainerUpdateCost(repetitions: number): { plainMs: number; maskedMs: number } {
+  const shapes = [[784, 304], [304, 104], [104, 16]] as const;
+  const sizes = shapes.map(([rows, columns]) => rows * columns);
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((5 * total * 4) / 65536) + 1 });
+  const simd = simdKernelsFor(memory);
+  if (simd === undefined) throw new Error('no WebAssembly SIMD: the dense trainer cannot run here');
+  const floats = new Float32Array(memory.buffer);
+  let state = 7;
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  // Per kernel: w, g, m, v, mask, back to back.
+  let offset = 0;
+  const kernels = sizes.map((size) => {
+    const [w, g, m, v, mask] = [0, 1, 2, 3, 4].map((i) => offset + i * size * 4) as [number, number, number, number, number];
+    offset += 5 * size * 4;
+    for (let i = 0; i < size; i++) {
+      floats[w / 4 + i] = random() - 0.5;
+      floats[g / 4 + i] = (random() - 0.5) * 1e-2;
+      floats[mask / 4 + i] = random() < 0.5 ? 1 : 0;
+    }
+    return { size, w, g, m, v, mask };
+  });
+  const calls = 20;
+  const time = (masked: boolean) => {
+    const start = performance.now();
+    for (let c = 0; c < calls; c++) {
+      for (const k of kernels) {
+        if (masked) simd.adam_masked(k.w, k.g, k.m, k.v, k.mask, k.size, 0.9, 0.1, 0.999, 0.001, LR, 1, 1e-7);
+        else simd.adam(k.w, k.g, k.m, k.v, k.size, 0.9, 0.1, 0.999, 0.001, LR, 1, 1e-7);
+      }
+    }
+    return (performance.now() - start) / calls;
+  };
+  time(false);
+  time(true);
+  const plainTimes: number[] = [];
+  const maskedTimes: number[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    plainTimes.push(time(false));
+    maskedTimes.push(time(true));
+  }
   return { plainMs: median(plainTimes), maskedMs: median(maskedTimes) };
 }
 
@@ -407,10 +457,14 @@ for (const batch of batchSizes) {
   const updates = {
     stock: isolatedUpdateCost(batches, false, cpu ? 3 : 15),
     fast: isolatedUpdateCost(batches, true, cpu ? 3 : 15),
+    trainer: trainerUpdateCost(15),
   };
   const stepOf = (name: string) => armResults.find((a) => a.name === name)?.msPerStep ?? Number.NaN;
   ratios['stock masked overhead, isolated'] = (updates.stock.maskedMs - updates.stock.plainMs) / stepOf('stock plain');
   ratios['fast masked overhead, isolated'] = (updates.fast.maskedMs - updates.fast.plainMs) / stepOf('fast plain');
+  // The trainer's plain step is its masked step less the mask's extra update work.
+  const trainerExtra = updates.trainer.maskedMs - updates.trainer.plainMs;
+  ratios['trainer masked overhead, isolated'] = trainerExtra / (stepOf('trainer×1 masked') - trainerExtra);
   results.push({ batch, fastPathError, trainerError, tensorsLeaked: leaked, arms: armResults, updates, ratios });
   for (const arm of ours) arm.dispose();
   tf.dispose(batches.flatMap((b) => [b.x, b.y]));
