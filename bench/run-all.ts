@@ -5,6 +5,8 @@
  *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,compaction,delta,group-envelope] [--update-docs]
  *
  * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
+ * With `--only`, the summary (and the docs block) keep the latest figures of the benchmarks that
+ * did not run, from their files in bench/results/, each with the date it was measured.
  * `--update-docs` rewrites the generated block of docs/performance.md (between its
  * `<!-- bench:begin -->` and `<!-- bench:end -->` markers) with this run's tables.
  *
@@ -153,11 +155,13 @@ function runScript(script: string, args: readonly string[]): Promise<{ code: str
   });
 }
 
-if (summaryOnly) {
-  // Rebuild the summary from the result files already in bench/results/, keeping what the last
-  // summary said about the benchmarks that write none (their ratio lines, "not available").
-  for (const name of ['training-wasm', 'training-cpu', 'selection']) {
-    if (readResults(name) !== undefined) outcomes.push({ name, status: 'ok' });
+// A partial run (or none) takes the other benchmarks' figures from the result files already in
+// bench/results/, keeping what the last summary said about those that write none (their ratio
+// lines, "not available").
+const partial = summaryOnly || only !== undefined;
+if (partial) {
+  for (const name of ['training-wasm', 'training-cpu', 'selection', 'compaction']) {
+    if (!outcomes.some((o) => o.name === name) && readResults(name) !== undefined) outcomes.push({ name, status: 'ok' });
   }
   const previous = readResults<{ outcomes?: JobOutcome[] }>('summary')?.outcomes ?? [];
   for (const outcome of previous) if (!outcomes.some((o) => o.name === outcome.name)) outcomes.push(outcome);
@@ -312,7 +316,7 @@ const foreign = readdirSync(RESULTS_DIR, { withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
   .map((entry) => entry.name.replace(/\.json$/, ''))
   .filter((name) => !['summary', 'selection', 'training-wasm', 'training-cpu'].includes(name))
-  .filter((name) => summaryOnly || statSync(`${RESULTS_DIR}${name}.json`).mtimeMs >= startedAt); // written by this run
+  .filter((name) => partial || statSync(`${RESULTS_DIR}${name}.json`).mtimeMs >= startedAt); // written by this run, or the latest
 for (const name of foreign) {
   const file = readResults<ForeignFile>(name);
   for (const row of file?.summary ?? []) {
