@@ -301,10 +301,24 @@ function isolatedUpdateCost(batches: Batch[], fast: boolean, repetitions: number
   const gradients = tf.tidy(() => tf.variableGrads(() => loss(batches[0] as Batch), variables).grads);
   const plain = fast ? fusedAdam(LR) : tf.train.adam(LR);
   const masked = withMasks(fast ? fusedAdam(LR) : tf.train.adam(LR), { parameters: model.parameters, masks });
+  const update = (optimizer: tf.Optimizer) => () => tf.tidy(() => optimizer.applyGradients(gradients));
+  const cost = interleavedMedians(update(plain), update(masked), repetitions);
+  plain.dispose();
+  masked.dispose();
+  tf.dispose([...Object.values(gradients), ...masks.values()]);
+  model.dispose();
+  return cost;
+}
+
+/**
+ * Median ms of one call of `plain` and of `masked`, each timed over 20 calls, after one untimed
+ * round of each, in `repetitions` interleaved rounds (so both see the same machine load).
+ */
+function interleavedMedians(plain: () => void, masked: () => void, repetitions: number): { plainMs: number; maskedMs: number } {
   const calls = 20;
-  const time = (optimizer: tf.Optimizer) => {
+  const time = (update: () => void) => {
     const start = performance.now();
-    for (let i = 0; i < calls; i++) tf.tidy(() => optimizer.applyGradients(gradients));
+    for (let i = 0; i < calls; i++) update();
     return (performance.now() - start) / calls;
   };
   time(plain);
@@ -315,10 +329,6 @@ function isolatedUpdateCost(batches: Batch[], fast: boolean, repetitions: number
     plainTimes.push(time(plain));
     maskedTimes.push(time(masked));
   }
-  plain.dispose();
-  masked.dispose();
-  tf.dispose([...Object.values(gradients), ...masks.values()]);
-  model.dispose();
   return { plainMs: median(plainTimes), maskedMs: median(maskedTimes) };
 }
 
@@ -350,26 +360,15 @@ function trainerUpdateCost(repetitions: number): { plainMs: number; maskedMs: nu
     }
     return { size, w, g, m, v, mask };
   });
-  const calls = 20;
-  const time = (masked: boolean) => {
-    const start = performance.now();
-    for (let c = 0; c < calls; c++) {
-      for (const k of kernels) {
-        if (masked) simd.adam_masked(k.w, k.g, k.m, k.v, k.mask, k.size, 0.9, 0.1, 0.999, 0.001, LR, 1, 1e-7);
-        else simd.adam(k.w, k.g, k.m, k.v, k.size, 0.9, 0.1, 0.999, 0.001, LR, 1, 1e-7);
-      }
-    }
-    return (performance.now() - start) / calls;
-  };
-  time(false);
-  time(true);
-  const plainTimes: number[] = [];
-  const maskedTimes: number[] = [];
-  for (let r = 0; r < repetitions; r++) {
-    plainTimes.push(time(false));
-    maskedTimes.push(time(true));
-  }
-  return { plainMs: median(plainTimes), maskedMs: median(maskedTimes) };
+  return interleavedMedians(
+    () => {
+      for (const k of kernels) simd.adam(k.w, k.g, k.m, k.v, k.size, 0.9, 0.1, 0.999, 0.001, LR, 1, 1e-7);
+    },
+    () => {
+      for (const k of kernels) simd.adam_masked(k.w, k.g, k.m, k.v, k.mask, k.size, 0.9, 0.1, 0.999, 0.001, LR, 1, 1e-7);
+    },
+    repetitions,
+  );
 }
 
 const results: BatchResult[] = [];
