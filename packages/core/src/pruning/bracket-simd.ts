@@ -1,4 +1,24 @@
-import { I32, i32Const, localGet as get, localSet as set, localTee as tee, MODULE_HEADER, name, section, simdOp as simd, uleb, V128, vector } from '../wasm/encoding.js';
+import {
+  END,
+  I32,
+  I32_ADD,
+  I32_AND,
+  I32_GE_U,
+  I32_LT_U,
+  I32_SHL,
+  i32Const,
+  IF,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  MODULE_HEADER,
+  name,
+  section,
+  simdOp as simd,
+  uleb,
+  V128,
+  vector,
+} from '../wasm/encoding.js';
 import { NEG_INF_KEY, POS_INF_KEY } from './score-keys.js';
 
 /**
@@ -43,14 +63,7 @@ const v128Bitselect = simd(0x52);
 const i32x4Bitmask = simd(0xa4);
 const i32x4ShrS = simd(0xac);
 const i32x4Sub = simd(0xb1);
-const I32_ADD = 0x6a;
-const I32_AND = 0x71;
-const I32_SHL = 0x74;
-const I32_LT_U = 0x49;
-const I32_GE_U = 0x4f;
 const I32_STORE = [0x36, 2, 0];
-const IF = [0x04, 0x40];
-const END = 0x0b;
 
 /** Copies the lanes of `keys` whose bit is set in local `bits` to `out[count++]` while `count < cap`. */
 function copyInsideLanes(bits: number, keys: number, out: number, cap: number, count: number): number[] {

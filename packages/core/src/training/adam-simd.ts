@@ -14,7 +14,7 @@
  * first and the new `w` by it last.
  */
 
-import { F32, I32, i32Const, localGet as get, localSet as set, simdOp as simd, uleb, V128, vector } from '../wasm/encoding.js';
+import { F32, I32, I32_ADD, I32_GE_U, I32_SHL, i32Const, localGet as get, localSet as set, simdOp as simd, uleb, V128, vector } from '../wasm/encoding.js';
 
 /** The two exported functions. */
 export interface AdamSimd {
@@ -45,10 +45,7 @@ const fadd = simd(0xe4);
 const fsub = simd(0xe5);
 const fmul = simd(0xe6);
 const fdiv = simd(0xe7);
-const i32Add = [0x6a];
-const i32Shl = [0x74];
-const i32GeU = [0x4f];
-const address = (pointer: number, offset: number): number[] => [...get(pointer), ...get(offset), ...i32Add];
+const address = (pointer: number, offset: number): number[] => [...get(pointer), ...get(offset), I32_ADD];
 
 /**
  * The body of one function. Parameters: pointers (w, g, m, v[, mask]), n, then seven f32 scalars.
@@ -67,10 +64,10 @@ export function adamFunctionBody(masked: boolean): number[] {
   ];
   const code: number[] = [];
   // end = n << 2; off = 0 (locals start at zero); splat the scalars.
-  code.push(...get(N), ...i32Const(2), ...i32Shl, ...set(END));
+  code.push(...get(N), ...i32Const(2), I32_SHL, ...set(END));
   [B1, OB1, B2, OB2, A, S, EPS].forEach((local, i) => code.push(...get(scalar0 + i), ...splat, ...set(local)));
   code.push(0x02, 0x40, 0x03, 0x40); // block, loop
-  code.push(...get(OFF), ...get(END), ...i32GeU, 0x0d, 1); // br_if 1 when off >= end
+  code.push(...get(OFF), ...get(END), I32_GE_U, 0x0d, 1); // br_if 1 when off >= end
   // G = g[off] (· K)
   if (masked) {
     code.push(...address(MASK, OFF), ...load(), ...set(K));
@@ -90,7 +87,7 @@ export function adamFunctionBody(masked: boolean): number[] {
   if (masked) code.push(...get(K), ...fmul);
   code.push(...store());
   // off += 16; continue
-  code.push(...get(OFF), ...i32Const(16), ...i32Add, ...set(OFF), 0x0c, 0);
+  code.push(...get(OFF), ...i32Const(16), I32_ADD, ...set(OFF), 0x0c, 0);
   code.push(0x0b, 0x0b, 0x0b); // end loop, end block, end function
   const locals = vector([
     [...uleb(2), I32],

@@ -65,3 +65,23 @@ export const i32Const = (value: number): number[] => [0x41, ...sleb(value)];
 
 /** A SIMD-prefixed instruction: prefix 0xfd, the opcode as LEB128 u32, then its immediates. */
 export const simdOp = (opcode: number, ...immediates: number[]): number[] => [0xfd, ...uleb(opcode), ...immediates];
+
+/** Plain (non-SIMD) opcodes the modules share. */
+export const I32_EQZ = 0x45;
+export const I32_NE = 0x47;
+export const I32_LT_U = 0x49;
+export const I32_GE_U = 0x4f;
+export const I32_ADD = 0x6a;
+export const I32_SUB = 0x6b;
+export const I32_MUL = 0x6c;
+export const I32_REM_U = 0x70;
+export const I32_AND = 0x71;
+export const I32_SHL = 0x74;
+
+/** Control instructions: `block`, `loop` and `if` with an empty block type, `end`, `br`, `br_if` (the last two take a depth). */
+export const BLOCK = [0x02, 0x40];
+export const LOOP = [0x03, 0x40];
+export const IF = [0x04, 0x40];
+export const END = 0x0b;
+export const BR = 0x0c;
+export const BR_IF = 0x0d;

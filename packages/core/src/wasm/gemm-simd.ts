@@ -1,4 +1,28 @@
-import { I32, i32Const, localGet as get, localSet as set, localTee as tee, simdOp as simd, uleb, V128, vector } from './encoding.js';
+import {
+  BLOCK,
+  BR,
+  BR_IF,
+  END,
+  I32,
+  I32_ADD,
+  I32_EQZ,
+  I32_LT_U,
+  I32_MUL,
+  I32_NE,
+  I32_REM_U,
+  I32_SHL,
+  I32_SUB,
+  i32Const,
+  IF,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  LOOP,
+  simdOp as simd,
+  uleb,
+  V128,
+  vector,
+} from './encoding.js';
 
 /**
  * Matrix products as WebAssembly SIMD functions (internal module of `wasm/`): the bodies that
@@ -56,20 +80,6 @@ const f32x4Gt = simd(0x44);
 const f32x4Add = simd(0xe4);
 const f32x4Mul = simd(0xe6);
 const f32x4Pmax = simd(0xeb);
-const I32_EQZ = 0x45;
-const I32_NE = 0x47;
-const I32_LT_U = 0x49;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_MUL = 0x6c;
-const I32_REM_U = 0x70;
-const I32_SHL = 0x74;
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const IF = [0x04, 0x40];
-const END = 0x0b;
-const BR = 0x0c;
-const BR_IF = 0x0d;
 
 const [C, A, B, M, N, K, ASI, ASP, LDB, LDC, EXTRA] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
