@@ -241,13 +241,9 @@ describe('createDenseTrainer', () => {
       expect(isSparseError(error) && error.code === 'E_ARGUMENT' && error.details?.field).toBe(field);
     }
     // 30,000 × 40,000 floats, five copies: over 4 GiB, refused before any variable is read (stand-ins, not allocated).
-    const huge = { kernel: { shape: [30_000, 40_000], rank: 2, dtype: 'float32' }, bias: { shape: [40_000], rank: 1, dtype: 'float32' } };
-    Object.setPrototypeOf(huge.kernel, tf.Variable.prototype);
-    Object.setPrototypeOf(huge.bias, tf.Variable.prototype);
-    const tail = { kernel: { shape: [40_000, 3], rank: 2, dtype: 'float32' }, bias: { shape: [3], rank: 1, dtype: 'float32' } };
-    Object.setPrototypeOf(tail.kernel, tf.Variable.prototype);
-    Object.setPrototypeOf(tail.bias, tf.Variable.prototype);
-    const tooLarge = await createDenseTrainer({ layers: [huge, tail] as unknown as DenseTrainerLayer[], learningRate: LR, batchSize: 4 }).catch((e: unknown) => e);
+    const standIn = (shape: number[]) => Object.setPrototypeOf({ shape, rank: shape.length, dtype: 'float32' }, tf.Variable.prototype) as tf.Variable;
+    const layer = (inputs: number, outputs: number): DenseTrainerLayer => ({ kernel: standIn([inputs, outputs]), bias: standIn([outputs]) });
+    const tooLarge = await createDenseTrainer({ layers: [layer(30_000, 40_000), layer(40_000, 3)], learningRate: LR, batchSize: 4 }).catch((e: unknown) => e);
     expect(isSparseError(tooLarge) && tooLarge.code === 'E_ARGUMENT' && tooLarge.details?.field).toBe('layers');
     expect(String(tooLarge)).toMatch(/GiB.*at most 4 GiB/);
   });

@@ -142,8 +142,8 @@ function checkAdamState(state: DenseTrainerAdamState, sizes: readonly number[]):
   });
 }
 
-/** Checks the options and returns the network's widths, before any thread or tensor is made. */
-function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads: number } {
+/** Checks the options and returns the network's widths and memory layout, before any thread or tensor is made. */
+function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads: number; layout: TrainerLayout } {
   const { layers } = options;
   if (!Array.isArray(layers) || layers.length < 2) {
     throw argumentError('layers', Array.isArray(layers) ? `${layers.length} layer(s)` : layers, 'two or more { kernel, bias } layers', 'layers must list the network\'s dense layers');
@@ -182,16 +182,16 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
     throw argumentError('batchSize', options.batchSize, 'an integer ≥ 1', 'batchSize must be a positive integer');
   }
   if (options.adam !== undefined) checkAdamState(options.adam, sizes);
-  // Every buffer lives in one 32-bit WebAssembly memory.
-  const bytes = trainerLayout(sizes, options.batchSize, options.threads ?? 1, sizes.map(() => true)).bytes;
-  if (bytes > MAX_MEMORY_BYTES) {
-    throw argumentError('layers', `${(bytes / 2 ** 30).toFixed(1)} GiB of weights, moments, masks and activations`, 'at most 4 GiB (a WebAssembly memory)', 'the network and batch are too large for the dense trainer');
-  }
   const threads = options.threads ?? 1;
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= (sizes[1] as number))) {
     throw argumentError('threads', threads, `an integer from 1 to ${sizes[1]} (the first layer's width)`, 'threads must be a positive integer');
   }
-  return { sizes, threads };
+  const layout = trainerLayout(sizes, options.batchSize, threads, layers.map((_, l) => masks[l] !== undefined && masks[l] !== null));
+  // Every buffer lives in one 32-bit WebAssembly memory.
+  if (layout.bytes > MAX_MEMORY_BYTES) {
+    throw argumentError('layers', `${(layout.bytes / 2 ** 30).toFixed(1)} GiB of weights, moments, masks and activations`, 'at most 4 GiB (a WebAssembly memory)', 'the network and batch are too large for the dense trainer');
+  }
+  return { sizes, threads, layout };
 }
 
 /**
@@ -243,12 +243,11 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
  * before any thread starts.
  */
 export async function createDenseTrainer(options: DenseTrainerOptions): Promise<DenseTrainer> {
-  const { sizes, threads } = checkOptions(options);
+  const { sizes, threads, layout } = checkOptions(options);
   const masks = options.layers.map((_, l) => {
     const mask = options.masks?.[l];
     return mask === undefined || mask === null ? null : (mask.dataSync() as Float32Array);
   });
-  const layout = trainerLayout(sizes, options.batchSize, threads, masks.map((mask) => mask !== null));
   const memory = trainerMemory(layout.bytes, threads > 1);
   writeInitialValues(memory, layout, options.layers, masks);
   writeAdamState(memory, layout, options.adam);
@@ -391,6 +390,11 @@ function unpad(floats: Float32Array, at: number, rows: number, columns: number, 
   return out;
 }
 
+/** Writes `values` (`rows × columns`, row-major) at byte `at` with `stride` floats per row: the inverse of {@link unpad}. */
+function pad(floats: Float32Array, values: Float32Array, at: number, rows: number, columns: number, stride: number): void {
+  for (let i = 0; i < rows; i++) floats.set(values.subarray(i * columns, (i + 1) * columns), at / 4 + i * stride);
+}
+
 /** Writes the layers' kernels (masked), biases and masks into the padded layout (the memory starts zeroed) and the constant one. */
 function writeInitialValues(memory: WebAssembly.Memory, layout: TrainerLayout, layers: readonly DenseTrainerLayer[], masks: readonly (Float32Array | null)[]): void {
   const floats = new Float32Array(memory.buffer);
@@ -401,12 +405,12 @@ function writeInitialValues(memory: WebAssembly.Memory, layout: TrainerLayout, l
     const stride = layout.padded[l + 1] as number;
     const kernel = layer.kernel.dataSync() as Float32Array;
     const mask = masks[l];
-    for (let i = 0; i < rows; i++) {
-      floats.set(kernel.subarray(i * columns, (i + 1) * columns), buffers.kernel / 4 + i * stride);
-      if (mask === null || mask === undefined) continue;
-      floats.set(mask.subarray(i * columns, (i + 1) * columns), buffers.mask / 4 + i * stride);
+    if (mask === null || mask === undefined) {
+      pad(floats, kernel, buffers.kernel, rows, columns, stride);
+    } else {
       // As MaskedOptimizer: masked weights are zeroed from the start.
-      for (let j = 0; j < columns; j++) floats[buffers.kernel / 4 + i * stride + j] = (kernel[i * columns + j] as number) * (mask[i * columns + j] as number);
+      pad(floats, kernel.map((w, i) => w * (mask[i] as number)), buffers.kernel, rows, columns, stride);
+      pad(floats, mask, buffers.mask, rows, columns, stride);
     }
     floats.set(layer.bias.dataSync() as Float32Array, buffers.bias / 4);
   });
@@ -420,10 +424,8 @@ function writeAdamState(memory: WebAssembly.Memory, layout: TrainerLayout, state
   state?.layers.forEach((moments, l) => {
     const buffers = layout.layers[l] as TrainerLayout['layers'][number];
     const [rows, columns, stride] = [layout.sizes[l] as number, layout.sizes[l + 1] as number, layout.padded[l + 1] as number];
-    for (let i = 0; i < rows; i++) {
-      floats.set(moments.kernelM.subarray(i * columns, (i + 1) * columns), buffers.kernelM / 4 + i * stride);
-      floats.set(moments.kernelV.subarray(i * columns, (i + 1) * columns), buffers.kernelV / 4 + i * stride);
-    }
+    pad(floats, moments.kernelM, buffers.kernelM, rows, columns, stride);
+    pad(floats, moments.kernelV, buffers.kernelV, rows, columns, stride);
     floats.set(moments.biasM, buffers.biasM / 4);
     floats.set(moments.biasV, buffers.biasV / 4);
   });

@@ -28,6 +28,8 @@ export class TrainerParticipant {
   private readonly floats: Float32Array;
   /** Rows of the current step's batch (at most `layout.batch`). */
   private rows = 0;
+  /** One row's `exp(z − max)`, in float64 as the loss gradient uses them. */
+  private readonly exps: Float64Array;
 
   constructor(
     private readonly layout: TrainerLayout,
@@ -42,6 +44,7 @@ export class TrainerParticipant {
     }
     this.kernels = kernels;
     this.floats = new Float32Array(memory.buffer);
+    this.exps = new Float64Array(layout.sizes[layout.sizes.length - 1] as number);
   }
 
   /** This participant's share of one step on the batch already in memory (`layout.x`, `layout.y`; `control[CONTROL.rows]` rows). */
@@ -136,10 +139,14 @@ export class TrainerParticipant {
       const z = logits + r * width;
       let max = -Infinity;
       for (let j = 0; j < classes; j++) max = Math.max(max, f[z + j] as number);
+      const exps = this.exps;
       let sum = 0;
-      for (let j = 0; j < classes; j++) sum += Math.exp((f[z + j] as number) - max);
+      for (let j = 0; j < classes; j++) {
+        exps[j] = Math.exp((f[z + j] as number) - max);
+        sum += exps[j] as number;
+      }
       const d = delta + r * width;
-      for (let j = 0; j < classes; j++) f[d + j] = (Math.exp((f[z + j] as number) - max) / sum - (f[y + r * classes + j] as number)) / batch;
+      for (let j = 0; j < classes; j++) f[d + j] = ((exps[j] as number) / sum - (f[y + r * classes + j] as number)) / batch;
       f.fill(0, d + classes, d + width);
     }
   }
