@@ -8,19 +8,25 @@ import type { RoundStepper } from './round-stepper.js';
 type DenseLayers = NonNullable<LthModel['denseLayers']>;
 
 /**
- * The model's dense layers when `createDenseTrainer` can train it (every parameter in a dense
- * layer), or an `E_CONFIG` error saying why not; checked before any training starts.
+ * Why `createDenseTrainer` cannot train `model` with masks on `maskNames` (an `E_CONFIG` error), or
+ * `undefined` when it can: every parameter in a dense layer (two or more), masks on kernels only.
  */
-export function denseLayersOf(model: LthModel): DenseLayers {
+export function denseTrainerRefusal(model: LthModel, maskNames: Iterable<string>): SparseError | undefined {
   const layers = model.denseLayers;
   if (layers === undefined || layers.length < 2 || model.parameters.length !== 2 * layers.length) {
-    throw new SparseError(
+    return new SparseError(
       'E_CONFIG',
       "kernels 'dense-trainer' trains dense ReLU networks (createMlp's models, two layers or more); this model does not describe its dense layers. Use kernels 'fused' or 'stock'.",
       { field: 'kernels', received: 'dense-trainer', allowed: ['fused', 'stock'] },
     );
   }
-  return layers;
+  const kernelNames = new Set(layers.map(({ kernel }) => kernel.name));
+  for (const name of maskNames) {
+    if (!kernelNames.has(name)) {
+      return new SparseError('E_CONFIG', `kernels 'dense-trainer' masks kernels only; there is a mask on '${name}'. Use kernels 'fused' or 'stock'.`, { field: 'masks', received: name, allowed: [...kernelNames] });
+    }
+  }
+  return undefined;
 }
 
 /** `${variable name}/m` and `/v`: tfjs's names for a variable's Adam moments. */
@@ -85,13 +91,9 @@ export async function denseTrainerStepper(
   batches: BatchProvider,
   options: { readonly learningRate: number; readonly adam?: AdamState },
 ): Promise<RoundStepper> {
-  const layers = denseLayersOf(model);
-  const kernelNames = new Set(layers.map(({ kernel }) => kernel.name));
-  for (const name of masks.keys()) {
-    if (!kernelNames.has(name)) {
-      throw new SparseError('E_CONFIG', `kernels 'dense-trainer' masks kernels only; there is a mask on '${name}'. Use kernels 'fused' or 'stock'.`, { field: 'masks', received: name, allowed: [...kernelNames] });
-    }
-  }
+  const refusal = denseTrainerRefusal(model, masks.keys());
+  if (refusal !== undefined) throw refusal;
+  const layers = model.denseLayers as DenseLayers;
   // The first batch of an epoch is a full one: it gives the trainer its batch size.
   const probe = batches.batch(0, 0);
   const batchSize = probe.x.shape[0] as number;

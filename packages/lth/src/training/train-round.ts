@@ -3,7 +3,7 @@ import { SparseError, binaryToMaskSet, type Batch, type BinaryMaskSet } from '@s
 import type { LthModel } from '../model/mlp.js';
 import { assignParameterValues, readParameterValues, type ParameterValues } from '../imp/parameter-values.js';
 import type { AdamState } from './adam-state.js';
-import { denseLayersOf, denseTrainerStepper } from './dense-trainer-stepper.js';
+import { denseTrainerRefusal, denseTrainerStepper } from './dense-trainer-stepper.js';
 import { optimizerStepper } from './optimizer-stepper.js';
 import type { RoundStepper } from './round-stepper.js';
 import { earlyStopping, type EarlyStop, type EvalRecord } from './early-stopping.js';
@@ -153,12 +153,6 @@ function checkSteps(options: TrainRoundOptions): void {
   if (options.checkpointEvery !== undefined && (!Number.isSafeInteger(options.checkpointEvery) || options.checkpointEvery < 1)) bad('checkpointEvery', options.checkpointEvery, 'an integer >= 1');
 }
 
-/** `dense-trainer` for a model with dense layers and masks on its kernels only, `fused` otherwise. */
-function defaultKernels(model: LthModel, masks: BinaryMaskSet): TrainingKernels {
-  const kernels = new Set(model.denseLayers?.map(({ kernel }) => kernel.name) ?? []);
-  return model.denseLayers !== undefined && [...masks.keys()].every((name) => kernels.has(name)) ? 'dense-trainer' : 'fused';
-}
-
 /**
  * One IMP training round: a fresh Adam optimizer wrapped with the masks (core's `withMasks`), or
  * a dense trainer with them (`kernels: 'dense-trainer'`), trained from iteration `startStep` to `endStep` on `batches` (batch `i mod stepsPerEpoch` of
@@ -196,8 +190,7 @@ function defaultKernels(model: LthModel, masks: BinaryMaskSet): TrainingKernels 
 export async function trainRound(options: TrainRoundOptions): Promise<RoundResult> {
   checkSteps(options);
   const { model, batches, startStep, endStep, evalEvery, resume, signal } = options;
-  const kernels = options.kernels ?? defaultKernels(model, options.masks);
-  if (kernels === 'dense-trainer') denseLayersOf(model);
+  const kernels = options.kernels ?? (denseTrainerRefusal(model, options.masks.keys()) === undefined ? 'dense-trainer' : 'fused');
   const evals: EvalRecord[] = resume === undefined ? [] : [...resume.evals];
   const snapshots = new Set(options.snapshotAt ?? []);
   const maskTensors = binaryToMaskSet(options.masks);
