@@ -50,6 +50,8 @@ export interface SparseErrorDetails {
   readonly received?: unknown;
   /** The values or range that would have been accepted. */
   readonly allowed?: readonly unknown[] | string;
+  /** Every problem found, when a whole config was checked at once (path, message, allowed values). */
+  readonly issues?: readonly { readonly path: readonly (string | number)[]; readonly message: string; readonly allowed?: readonly unknown[] }[];
 }
 
 /**

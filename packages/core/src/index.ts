@@ -13,7 +13,9 @@ export type { Pruner, PruneRequest } from './contracts/pruner.js';
 export type { Schedule } from './contracts/schedule.js';
 export type { Regularizer } from './contracts/regularizer.js';
 
-export { defineImplementationKind, type ImplementationFactory, type ImplementationKind } from './runtime/implementation-kind.js';
+export { defineImplementationKind, type ImplementationDetails, type ImplementationFactory, type ImplementationKind, type OptionsSchema } from './runtime/implementation-kind.js';
+export { implementationRefSchema, implementationRefs, refName, refOptions, type ImplementationRef, type ImplementationRefs } from './runtime/implementation-ref.js';
+export { configErrorFromIssues, echoValue, formatOptionPath, optionIssuesFromZod, type OptionIssue } from './runtime/options-issues.js';
 export type { CatalogEntry } from './runtime/catalog-entry.js';
 export { definePlugin, provideImplementation, type PluginRegistry, type SparsePlugin } from './runtime/plugin.js';
 export { createRuntime, type RuntimeOptions, type SparseRuntime } from './runtime/create-runtime.js';
@@ -118,8 +120,8 @@ export type { Allocation, AllocationInput, AllocationTensor, Allocator, Collapse
 export type { FixedPattern, PatternTensor, PatternUnits, PruningPattern, UnitPattern } from './contracts/pattern.js';
 export { assertSeed, deriveSeed, mix32 } from './random/derive-seed.js';
 export { Random } from './random/random.js';
-export { pruneLowest, pruneLowestAcross, valueAtRank, type SelectionOptions, type SelectionSegment } from './pruning/select.js';
-export { SELECTION_MODES, isSelectionMode } from './pruning/modes.js';
+export { pruneLowest, pruneLowestAcross, valueAtRank, type SelectionOptions, type SelectionSegment } from './selection/select.js';
+export { SELECTION_MODES, isSelectionMode } from './selection/modes.js';
 export { createPruner, ScorePruner, type PruneOutcome, type PrunerOptions, type TensorPruneReport } from './pruning/score-pruner.js';
 export { pruneParameters, type PruneParametersOptions } from './pruning/prune-parameters.js';
 export { SPARSITY_SCOPES, validateSparsityTarget } from './allocation/validate-target.js';
@@ -142,7 +144,7 @@ export { randomScorer, type RandomScorerOptions } from './scoring/random-scorer.
 export { snipScorer } from './scoring/snip.js';
 export { graspScorer, type GraspScorerOptions } from './scoring/grasp.js';
 export { synflowScorer } from './scoring/synflow.js';
-export { iterativeSynFlow, type IterativeSynFlowOptions } from './scoring/iterative-synflow.js';
+export { iterativeSynFlow, type IterativeSynFlowOptions } from './pruning/iterative-synflow.js';
 export { taylorScorer, type TaylorScorerOptions } from './scoring/taylor.js';
 export { MovementScores, type MovementScoresOptions } from './scoring/movement.js';
 export { createScorer, SCORER_OPTIONS, type ScorerName } from './scoring/create-scorer.js';

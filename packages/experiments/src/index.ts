@@ -5,6 +5,19 @@ export { checkConfig, validateConfig, configError, type CheckResult } from './co
 export { formatConfigIssues, formatConfigPath, describeReceived, type ConfigIssue } from './config/issues.js';
 export { didYouMean, editDistance } from './config/suggest.js';
 export { loadConfig, readConfigFile } from './config/load-config.js';
+export {
+  experimentConfigSchema,
+  experimentEnvelopeSchema,
+  experimentJsonSchema,
+  prepareExperiment,
+  type BuiltInPlugin,
+  type PrepareExperimentOptions,
+  type PreparedExperiment,
+} from './config/experiment-config.js';
+export { ExperimentKinds, type ExperimentContext, type ExperimentKind, type ExperimentOutcome } from './kinds/experiment-kind.js';
+export { builtInSpec, pluginSpecsSchema, resolvePluginSpec, type PluginSpec, type ResolvedPluginSpec } from './plugins/plugin-spec.js';
+export { createRuntimeFromSpecs, loadPlugin } from './plugins/load-plugin.js';
+export { runExperimentFile, type RunExperimentFileOptions } from './run/run-experiment-file.js';
 
 export { canonicalJson, prettyCanonicalJson } from './hash/canonical-json.js';
 export { configHash, shortConfigHash } from './hash/config-hash.js';

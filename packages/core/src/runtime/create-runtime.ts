@@ -10,6 +10,8 @@ import { CoreTokens } from '../tokens.js';
 import type { CatalogEntry } from './catalog-entry.js';
 import type { ImplementationFactory, ImplementationKind } from './implementation-kind.js';
 import type { SparsePlugin } from './plugin.js';
+import { refName, refOptions, type ImplementationRef } from './implementation-ref.js';
+import { configErrorFromIssues, optionIssuesFromZod } from './options-issues.js';
 
 /**
  * Options of {@link createRuntime}.
@@ -64,8 +66,20 @@ export interface SparseRuntime {
   readonly pluginIds: readonly string[];
   /** Every named implementation, with the plugin that provided it. */
   readonly catalog: readonly CatalogEntry[];
-  /** Builds the implementation registered as `name`, passing it `options`. */
+  /**
+   * Builds the implementation registered as `name`, passing it `options` (checked against its
+   * declared schema first, defaults filled in).
+   *
+   * @throws SparseError `E_NOT_FOUND` for an unknown name, `E_CONFIG` for invalid options.
+   */
   create<T>(kind: ImplementationKind<T>, name: string, options?: Readonly<Record<string, unknown>>): T;
+  /**
+   * Builds the implementation a config names (`"snip"` or `{ "name": "random", "seed": 3 }`); errors
+   * name `field` (default: the kind).
+   */
+  resolve<T>(kind: ImplementationKind<T>, ref: ImplementationRef, field?: string): T;
+  /** The catalog entry of a registered implementation (its plugin, options schema, summary). */
+  describe<T>(kind: ImplementationKind<T>, name: string): CatalogEntry | undefined;
   /** Whether an implementation named `name` is registered. */
   has<T>(kind: ImplementationKind<T>, name: string): boolean;
   /** The registered names of a kind, sorted. */
@@ -128,6 +142,18 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Spars
   }
   await registerGradients();
 
+  function build<T>(kind: ImplementationKind<T>, name: string, options: Readonly<Record<string, unknown>>, field: string): T {
+    const schema = catalog.find((entry) => entry.kind === kind.kind && entry.name === name)?.options;
+    let parsed = options;
+    if (schema !== undefined) {
+      const result = schema.strict().safeParse(options);
+      if (!result.success) throw configErrorFromIssues(optionIssuesFromZod(result.error.issues, options, field.split('.'), schema));
+      parsed = result.data;
+    }
+    const factory: ImplementationFactory<T> = container.get<ImplementationFactory<T>>(kind.token, { name });
+    return factory(parsed);
+  }
+
   const runtime: SparseRuntime = {
     backend: selection.name,
     backendSource: selection.source,
@@ -143,8 +169,22 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Spars
           { field: kind.kind, received: name, allowed },
         );
       }
-      const factory: ImplementationFactory<T> = container.get<ImplementationFactory<T>>(kind.token, { name });
-      return factory(implementationOptions);
+      return build(kind, name, implementationOptions, kind.kind);
+    },
+    resolve<T>(kind: ImplementationKind<T>, ref: ImplementationRef, field: string = kind.kind): T {
+      const name = refName(ref);
+      if (!runtime.has(kind, name)) {
+        const allowed = runtime.names(kind);
+        throw new SparseError(
+          'E_CONFIG',
+          `${field}: unknown ${kind.kind} '${name}'; registered: ${allowed.length > 0 ? allowed.join(', ') : '(none: add the plugin that provides it)'}.`,
+          { field, received: name, allowed },
+        );
+      }
+      return build(kind, name, refOptions(ref), field);
+    },
+    describe<T>(kind: ImplementationKind<T>, name: string): CatalogEntry | undefined {
+      return catalog.find((entry) => entry.kind === kind.kind && entry.name === name);
     },
     has<T>(kind: ImplementationKind<T>, name: string): boolean {
       return catalog.some((entry) => entry.kind === kind.kind && entry.name === name);

@@ -1,4 +1,37 @@
+import type { z } from 'zod';
 import { createToken, type Token } from '../token.js';
+
+/**
+ * The schema of an implementation's options: a zod object whose keys are the options a config may
+ * give beside `name` (`{ "name": "random", "seed": 3 }`). Unknown keys are rejected.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * import type { OptionsSchema } from '@sparse/core';
+ *
+ * const randomOptions: OptionsSchema = z.object({ seed: z.number().int().min(0).default(0) });
+ * ```
+ */
+export type OptionsSchema = z.ZodObject;
+
+/**
+ * What an implementation declares beside its factory when it is registered.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * import type { ImplementationDetails } from '@sparse/core';
+ *
+ * const details: ImplementationDetails = { options: z.object({ power: z.number().positive().default(2) }), summary: '|w|^power' };
+ * ```
+ */
+export interface ImplementationDetails {
+  /** Its options' schema: configs are checked against it before any work, and the factory receives the parsed options (defaults filled in). */
+  readonly options?: OptionsSchema;
+  /** One line on what it does, for listings and help. */
+  readonly summary?: string;
+}
 
 /**
  * Builds one implementation from the options a configuration gives for it (`{ "name": "random",

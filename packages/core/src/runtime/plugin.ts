@@ -2,7 +2,8 @@ import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import type { BackendProvider } from '../backends/backend-provider.js';
 import { SparseError } from '../errors.js';
 import { CoreTokens } from '../tokens.js';
-import type { ImplementationFactory, ImplementationKind } from './implementation-kind.js';
+import type { ImplementationDetails, ImplementationFactory, ImplementationKind } from './implementation-kind.js';
+import { z } from 'zod';
 
 /**
  * A plugin: an id and an inversify `ContainerModule` that binds its implementations. Plugins
@@ -42,8 +43,11 @@ export interface SparsePlugin {
  * ```
  */
 export interface PluginRegistry {
-  /** Registers a named implementation of a kind (see {@link provideImplementation}). */
-  provide<T>(kind: ImplementationKind<T>, name: string, factory: ImplementationFactory<T>): void;
+  /**
+   * Registers a named implementation of a kind (see {@link provideImplementation}); `details.options`
+   * is its options' zod schema, checked before the factory runs.
+   */
+  provide<T>(kind: ImplementationKind<T>, name: string, factory: ImplementationFactory<T>, details?: ImplementationDetails): void;
   /** Registers a backend provider. */
   backend(provider: BackendProvider): void;
   /** inversify's load options, for bindings beyond named implementations. */
@@ -60,6 +64,7 @@ const IMPLEMENTATION_NAME = /^[a-z0-9][a-z0-9._:-]*$/;
  * @param kind - which family it belongs to, e.g. {@link Scorers}.
  * @param name - lowercase name used in configs (`my-scorer`).
  * @param factory - builds the implementation from its options.
+ * @param details - its options' zod schema (checked before the factory runs) and a one-line summary.
  *
  * @example
  * ```ts
@@ -80,6 +85,7 @@ export function provideImplementation<T>(
   kind: ImplementationKind<T>,
   name: string,
   factory: ImplementationFactory<T>,
+  details: ImplementationDetails = {},
 ): void {
   if (!IMPLEMENTATION_NAME.test(name)) {
     throw new SparseError(
@@ -93,8 +99,18 @@ export function provideImplementation<T>(
       field: 'factory',
     });
   }
+  if (details.options !== undefined && !(details.options instanceof z.ZodObject)) {
+    throw new SparseError('E_PLUGIN', `The ${kind.kind} '${name}' must declare its options as a zod object (z.object({...})).`, {
+      field: 'options',
+    });
+  }
   bind(kind.token).toConstantValue(factory).whenNamed(name);
-  bind(CoreTokens.Catalog).toConstantValue({ kind: kind.kind, name });
+  bind(CoreTokens.Catalog).toConstantValue({
+    kind: kind.kind,
+    name,
+    ...(details.options === undefined ? {} : { options: details.options }),
+    ...(details.summary === undefined ? {} : { summary: details.summary }),
+  });
 }
 
 /**
@@ -123,7 +139,7 @@ export function definePlugin(id: string, register: (registry: PluginRegistry) =>
     module: new ContainerModule((container) => {
       register({
         container,
-        provide: (kind, name, factory) => provideImplementation(container.bind, kind, name, factory),
+        provide: (kind, name, factory, details) => provideImplementation(container.bind, kind, name, factory, details),
         backend: (provider) => {
           container.bind(CoreTokens.Backend).toConstantValue(provider);
         },

@@ -1,4 +1,5 @@
-import { SparseError } from '@sparse/core';
+import { z } from 'zod';
+import { SparseError, formatOptionPath, optionIssuesFromZod } from '@sparse/core';
 import { formatConfigIssues, type ConfigIssue } from './issues.js';
 import type { Schema } from './schema.js';
 
@@ -28,7 +29,12 @@ export type CheckResult<T> = { readonly ok: true; readonly value: T } | { readon
  * // result.ok === false; three issues: epochs, lr, extra (unknown key)
  * ```
  */
-export function checkConfig<T>(schema: Schema<T, boolean>, value: unknown): CheckResult<T> {
+export function checkConfig<T>(schema: Schema<T, boolean> | z.ZodType<T>, value: unknown): CheckResult<T> {
+  if (schema instanceof z.ZodType) {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return { ok: false, issues: optionIssuesFromZod(parsed.error.issues, value).map((issue) => ({ ...issue, path: formatOptionPath(issue.path) })) };
+  }
   const collector = { issues: [] as ConfigIssue[] };
   const result = schema.parser(value, [], collector);
   if (result.ok && collector.issues.length === 0) return { ok: true, value: result.value };
@@ -55,7 +61,7 @@ export function checkConfig<T>(schema: Schema<T, boolean>, value: unknown): Chec
  * }
  * ```
  */
-export function validateConfig<T>(schema: Schema<T, boolean>, value: unknown, source?: string): T {
+export function validateConfig<T>(schema: Schema<T, boolean> | z.ZodType<T>, value: unknown, source?: string): T {
   const result = checkConfig(schema, value);
   if (result.ok) return result.value;
   throw configError(result.issues, source);
