@@ -6,3 +6,4 @@ export { installUtilShim, type LegacyUtil } from './util-shim.js';
 export { classifyTfjsNodeError, type TfjsNodeFailure, type TfjsNodeFailureKind } from './classify-load-error.js';
 export { tfjsNodeUnavailableError } from './unavailable-error.js';
 export { TFJS_NODE_PACKAGE, TENSORFLOW_BACKEND_NAME } from './tfjs-node-package.js';
+export { nodeBackend as default } from './node-backend.js';

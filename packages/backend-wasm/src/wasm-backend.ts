@@ -1,4 +1,5 @@
-import { definePlugin, type SparsePlugin } from '@sparse/core';
+import { TrainingEngines, definePlugin, type SparsePlugin } from '@sparse/core';
+import { denseTrainerEngine } from './parallel/dense-trainer-engine.js';
 import type { WasmBackendOptions } from './wasm-backend-options.js';
 import { createWasmBackendProvider } from './wasm-backend-provider.js';
 
@@ -32,5 +33,10 @@ export const WASM_BACKEND_PLUGIN_ID = '@sparse/backend-wasm';
  */
 export function wasmBackend(options: WasmBackendOptions = {}): SparsePlugin {
   const provider = createWasmBackendProvider(options);
-  return definePlugin(WASM_BACKEND_PLUGIN_ID, (registry) => registry.backend(provider));
+  return definePlugin(WASM_BACKEND_PLUGIN_ID, (registry) => {
+    registry.backend(provider);
+    registry.provide(TrainingEngines, 'dense-trainer', () => denseTrainerEngine, {
+      summary: 'Whole masked Adam steps of a dense ReLU network in WebAssembly SIMD (any tfjs backend).',
+    });
+  });
 }

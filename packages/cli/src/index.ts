@@ -6,6 +6,7 @@ export { cliVersion } from './version.js';
 export { builtinCommands } from './commands/index.js';
 export { pruneCommand } from './commands/prune.js';
 export { runCommand } from './commands/run.js';
+export { builtInPlugins } from './plugins/built-in-plugins.js';
 export type { PruneOptions, PrunePattern, PruneScorerName } from './prune/prune-options.js';
 export { PRUNE_FLAGS, parsePattern, parsePruneArgs } from './prune/parse-prune-args.js';
 export { planPrune, zeroPrunedBytes, type TensorPlan } from './prune/plan.js';

@@ -1,4 +1,7 @@
+import type { Allocator } from './contracts/allocation.js';
+import type { PruningPattern } from './contracts/pattern.js';
 import type { Pruner } from './contracts/pruner.js';
+import type { TrainingEngine } from './contracts/training-engine.js';
 import type { Regularizer } from './contracts/regularizer.js';
 import type { Schedule } from './contracts/schedule.js';
 import type { Scorer } from './contracts/scorer.js';
@@ -58,6 +61,47 @@ export const Schedules = defineImplementationKind<Schedule>('schedule', '@sparse
  * ```
  */
 export const Regularizers = defineImplementationKind<Regularizer>('regularizer', '@sparse/core/Regularizer');
+
+/**
+ * Sparsity patterns resolved by name (`unstructured`, `n:m`, `block`, `groups`, or a plugin's own).
+ *
+ * @example
+ * ```ts
+ * import { Patterns, createRuntime } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * const twoFour = runtime.resolve(Patterns, { name: 'n:m', n: 2, m: 4 });
+ * ```
+ */
+export const Patterns = defineImplementationKind<PruningPattern>('pattern', '@sparse/core/Pattern');
+
+/**
+ * Allocations (how a target sparsity is shared between tensors) resolved by name (`layerwise`,
+ * `global`, `erk`, `custom`, or a plugin's own).
+ *
+ * @example
+ * ```ts
+ * import { Allocations, createRuntime } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.create(Allocations, 'erk').name); // erk
+ * ```
+ */
+export const Allocations = defineImplementationKind<Allocator>('allocation', '@sparse/core/Allocation');
+
+/**
+ * Training engines resolved by name: `stock` and `fused` (core), `dense-trainer` (the wasm
+ * backend's plugin), or a plugin's own.
+ *
+ * @example
+ * ```ts
+ * import { TrainingEngines, createRuntime } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.names(TrainingEngines)); // ['fused', 'stock'] without the wasm backend's plugin
+ * ```
+ */
+export const TrainingEngines = defineImplementationKind<TrainingEngine>('training engine', '@sparse/core/TrainingEngine');
 
 /**
  * Core's dependency-injection tokens that are not implementation kinds.

@@ -31,17 +31,17 @@ describe('sparseToolkit', () => {
     const runtime = await createRuntime({ backend: 'cpu', plugins: [sparseToolkit()] });
     expect(configError(() => runtime.create(Scorers, 'snip', { temperature: 1 }))).toMatchObject({
       code: 'E_CONFIG',
-      field: 'temperature',
-      message: "snip scorer: unknown option 'temperature'; allowed: (none).",
+      field: 'scorer.temperature',
+      message: "scorer.temperature: the scorer 'snip' takes no options; allowed: (none).",
     });
-    expect(configError(() => runtime.create(Scorers, 'taylor', { criterion: 'cube' }))).toMatchObject({ code: 'E_CONFIG', field: 'criterion' });
+    expect(configError(() => runtime.create(Scorers, 'taylor', { criterion: 'cube' }))).toMatchObject({ code: 'E_CONFIG', field: 'scorer.criterion' });
     expect(configError(() => runtime.create(Pruners, 'magnitude', { mode: 'torch' }))).toMatchObject({
       code: 'E_CONFIG',
-      field: 'mode',
-      message: expect.stringContaining('exact, pytorch, tfmot, open-lth-layerwise, open-lth-global, google-lth, percentile, synflow') as unknown,
+      field: 'pruner.mode',
+      message: expect.stringContaining('"exact", "pytorch", "tfmot", "open-lth-layerwise", "open-lth-global", "google-lth", "percentile", "synflow", received "torch"') as unknown,
     });
-    expect(configError(() => runtime.create(Pruners, 'magnitude', { sparsity: 0.5 }))).toMatchObject({ code: 'E_CONFIG', field: 'sparsity' });
-    expect(configError(() => runtime.create(Pruners, 'magnitude', { minDensity: 2 }))).toMatchObject({ code: 'E_CONFIG', field: 'minDensity' });
+    expect(configError(() => runtime.create(Pruners, 'magnitude', { sparsity: 0.5 }))).toMatchObject({ code: 'E_CONFIG', field: 'pruner.sparsity' });
+    expect(configError(() => runtime.create(Pruners, 'magnitude', { minDensity: 2 }))).toMatchObject({ code: 'E_CONFIG', field: 'pruner.minDensity' });
   });
 });
 

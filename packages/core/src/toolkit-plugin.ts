@@ -1,79 +1,114 @@
+import { z } from 'zod';
+import type { Allocator } from './contracts/allocation.js';
 import type { Pruner } from './contracts/pruner.js';
-import { SparseError } from './errors.js';
+import type { PruningPattern } from './contracts/pattern.js';
+import { customAllocator, erkAllocator, globalAllocator, layerwiseAllocator } from './allocation/allocators.js';
+import { blockPattern, type BlockPatternOptions } from './patterns/block.js';
+import { groupPattern, type GroupPatternOptions } from './patterns/groups.js';
+import { nmPattern, type NMPatternOptions } from './patterns/n-m.js';
+import { unstructured } from './patterns/unstructured.js';
 import { createPruner, type PrunerOptions } from './pruning/score-pruner.js';
 import { definePlugin, type PluginRegistry, type SparsePlugin } from './runtime/plugin.js';
-import { createScorer, SCORER_OPTIONS, type ScorerName } from './scoring/create-scorer.js';
+import { graspScorer, type GraspScorerOptions } from './scoring/grasp.js';
+import { magnitudeScorer } from './scoring/magnitude.js';
+import type { MovementScores } from './scoring/movement.js';
+import { randomScorer, type RandomScorerOptions } from './scoring/random-scorer.js';
+import { snipScorer } from './scoring/snip.js';
+import { synflowScorer } from './scoring/synflow.js';
+import { taylorScorer, type TaylorScorerOptions } from './scoring/taylor.js';
 import { constantSparsity, type ConstantSparsityOptions } from './schedules/constant-sparsity.js';
 import { cubicSparsity, type CubicSparsityOptions } from './schedules/cubic-sparsity.js';
 import { iterativeRounds, type IterativeRoundsOptions } from './schedules/iterative-rounds.js';
 import { oneShot, type OneShotOptions } from './schedules/one-shot.js';
 import { polynomialDecay, type PolynomialDecayOptions } from './schedules/polynomial-decay.js';
-import { Pruners, Schedules, Scorers } from './tokens.js';
+import { TOOLKIT_OPTIONS } from './toolkit-options.js';
+import { optimizerEngine } from './training/optimizer-engine.js';
+import { Allocations, Patterns, Pruners, Schedules, Scorers, TrainingEngines } from './tokens.js';
 
 /**
- * The id of the {@link sparseToolkit} plugin.
+ * The id of core's built-in plugin (scorers, pruners, schedules, patterns, allocations).
  *
  * @example
  * ```ts
- * import { TOOLKIT_PLUGIN_ID } from '@sparse/core';
+ * import { TOOLKIT_PLUGIN_ID, createRuntime } from '@sparse/core';
  *
- * console.log(TOOLKIT_PLUGIN_ID); // '@sparse/core/toolkit'
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.pluginIds.includes(TOOLKIT_PLUGIN_ID)); // true
  * ```
  */
 export const TOOLKIT_PLUGIN_ID = '@sparse/core/toolkit';
 
-/** The options the `magnitude` pruner factory accepts. */
-const PRUNER_OPTIONS: readonly (keyof PrunerOptions)[] = ['pattern', 'mode', 'allowLayerCollapse', 'minDensity', 'warnAbove', 'onWarning'];
-
-function prunerFactory(name: string) {
-  return (options: Readonly<Record<string, unknown>>): Pruner => {
-    for (const key of Object.keys(options)) {
-      if (!(PRUNER_OPTIONS as readonly string[]).includes(key)) {
-        throw new SparseError('E_CONFIG', `${name} pruner: unknown option '${key}'; allowed: ${PRUNER_OPTIONS.join(', ')}.`, {
-          field: key,
-          received: options[key],
-          allowed: PRUNER_OPTIONS,
-        });
-      }
-    }
-    return createPruner({ ...(options as PrunerOptions), name });
-  };
-}
-
 function registerScorers(registry: PluginRegistry): void {
-  for (const name of Object.keys(SCORER_OPTIONS) as ScorerName[]) {
-    registry.provide(Scorers, name, (options) => createScorer(name, options));
-  }
+  const { scorer } = TOOLKIT_OPTIONS;
+  registry.provide(Scorers, 'magnitude', () => magnitudeScorer(), { summary: '|w|: keep the largest weights.' });
+  registry.provide(Scorers, 'random', (options) => randomScorer(options as RandomScorerOptions), { options: scorer.random, summary: 'i.i.d. random scores from a derived seed.' });
+  registry.provide(Scorers, 'snip', () => snipScorer(), { summary: '|g·w| on a batch (SNIP, arXiv:1810.02340).' });
+  registry.provide(Scorers, 'grasp', (options) => graspScorer(options as GraspScorerOptions), { options: scorer.grasp, summary: '-w·Hg (GraSP, arXiv:2002.07376).' });
+  registry.provide(Scorers, 'synflow', () => synflowScorer(), { summary: 'Data-free synaptic flow (SynFlow, arXiv:2006.05467).' });
+  registry.provide(Scorers, 'taylor', (options) => taylorScorer(options as TaylorScorerOptions), { options: scorer.taylor, summary: 'First-order Taylor (g·w)² or |g·w|.' });
+  registry.provide(Scorers, 'movement', (options) => (options['source'] as MovementScores).scorer(), {
+    options: scorer.movement,
+    summary: 'Movement scores accumulated by a MovementScores object (arXiv:2005.07683).',
+  });
 }
+
+const PRUNER_OPTIONS = z.object({
+  pattern: z.unknown().optional().meta({ description: 'Which weights are pruned together (see resolvePattern). Default unstructured.' }),
+  mode: z.enum(['exact', 'pytorch', 'tfmot', 'open-lth-layerwise', 'open-lth-global', 'google-lth', 'percentile', 'synflow']).optional().meta({ description: 'The counting and threshold rule. Default exact.' }),
+  allowLayerCollapse: z.boolean().optional(),
+  minDensity: z.number().min(0).max(1).optional(),
+  warnAbove: z.number().min(0).max(1).optional(),
+  onWarning: z.custom<(message: string) => void>((value) => typeof value === 'function').optional(),
+});
 
 function registerPruners(registry: PluginRegistry): void {
-  registry.provide(Pruners, 'magnitude', prunerFactory('magnitude'));
+  registry.provide(Pruners, 'magnitude', (options): Pruner => createPruner({ ...(options as PrunerOptions), name: 'magnitude' }), {
+    options: PRUNER_OPTIONS,
+    summary: 'Scores + allocation + pattern → masks, exact counts with ties broken by index.',
+  });
 }
 
-/** Schedule factories pass the config through: each schedule validates its own options (E_CONFIG). */
 function registerSchedules(registry: PluginRegistry): void {
-  registry.provide(Schedules, 'one-shot', (options) => oneShot(options as unknown as OneShotOptions));
-  registry.provide(Schedules, 'constant', (options) => constantSparsity(options as unknown as ConstantSparsityOptions));
-  registry.provide(Schedules, 'polynomial', (options) => polynomialDecay(options as unknown as PolynomialDecayOptions));
-  registry.provide(Schedules, 'cubic', (options) => cubicSparsity(options as unknown as CubicSparsityOptions));
-  registry.provide(Schedules, 'iterative', (options) => iterativeRounds(options as unknown as IterativeRoundsOptions));
+  const { schedule } = TOOLKIT_OPTIONS;
+  registry.provide(Schedules, 'one-shot', (options) => oneShot(options as unknown as OneShotOptions), { options: schedule['one-shot'], summary: 'One prune at one step.' });
+  registry.provide(Schedules, 'constant', (options) => constantSparsity(options as unknown as ConstantSparsityOptions), { options: schedule.constant, summary: "tfmot's ConstantSparsity." });
+  registry.provide(Schedules, 'polynomial', (options) => polynomialDecay(options as unknown as PolynomialDecayOptions), { options: schedule.polynomial, summary: "tfmot's PolynomialDecay." });
+  registry.provide(Schedules, 'cubic', (options) => cubicSparsity(options as unknown as CubicSparsityOptions), { options: schedule.cubic, summary: 'Gradual pruning (Zhu & Gupta, arXiv:1710.01878).' });
+  registry.provide(Schedules, 'iterative', (options) => iterativeRounds(options as unknown as IterativeRoundsOptions), { options: schedule.iterative, summary: 'IMP rounds of a fixed rate.' });
+}
+
+function registerPatterns(registry: PluginRegistry): void {
+  const { pattern } = TOOLKIT_OPTIONS;
+  registry.provide(Patterns, 'unstructured', (): PruningPattern => unstructured(), { options: pattern.unstructured, summary: 'Any weight on its own.' });
+  registry.provide(Patterns, 'n:m', (options): PruningPattern => nmPattern(options as unknown as NMPatternOptions), { options: pattern['n:m'], summary: 'N kept in every M consecutive inputs.' });
+  registry.provide(Patterns, 'block', (options): PruningPattern => blockPattern(options as unknown as BlockPatternOptions), { options: pattern.block, summary: 'Rows × cols blocks.' });
+  registry.provide(Patterns, 'groups', (options): PruningPattern => groupPattern(options as unknown as GroupPatternOptions), { options: pattern.groups, summary: 'Neurons, filters or channels.' });
+}
+
+function registerAllocations(registry: PluginRegistry): void {
+  const entries: readonly (readonly [string, Allocator, string])[] = [
+    ['layerwise', layerwiseAllocator, 'The same sparsity in every tensor.'],
+    ['global', globalAllocator, 'One threshold across tensors.'],
+    ['erk', erkAllocator, 'Erdős–Rényi-Kernel densities (arXiv:1911.11134).'],
+    ['custom', customAllocator, 'A sparsity per tensor.'],
+  ];
+  for (const [name, allocator, summary] of entries) registry.provide(Allocations, name, () => allocator, { summary });
 }
 
 /**
- * Core's toolkit as a plugin: the scorers `magnitude`, `random`, `snip`, `grasp`, `synflow`,
- * `taylor`, `movement`, the pruner `magnitude` (the generic score pruner: pattern, selection
- * mode and collapse guard are options) and the schedules `one-shot`, `constant`, `polynomial`,
- * `cubic` and `iterative` (options as {@link oneShot}, {@link constantSparsity},
- * {@link polynomialDecay}, {@link cubicSparsity}, {@link iterativeRounds}). Factories validate their options and fail with
- * `E_CONFIG` naming the option and the allowed values.
+ * Core's built-in plugin: the scorers (`magnitude`, `random`, `snip`, `grasp`, `synflow`,
+ * `taylor`, `movement`), the `magnitude` pruner, the schedules (`one-shot`, `constant`,
+ * `polynomial`, `cubic`, `iterative`), the patterns (`unstructured`, `n:m`, `block`, `groups`) and
+ * the allocations (`layerwise`, `global`, `erk`, `custom`) and the training engines `stock` and
+ * `fused`, each with its options' schema.
+ * `createRuntime` loads it unless `toolkit: false`.
  *
  * @example
  * ```ts
- * import { createRuntime, sparseToolkit, Pruners, Scorers } from '@sparse/core';
+ * import { Scorers, createRuntime } from '@sparse/core';
  *
- * const runtime = await createRuntime({ backend: 'cpu', plugins: [sparseToolkit()] });
- * const scorer = runtime.create(Scorers, 'snip');
- * const pruner = runtime.create(Pruners, 'magnitude', { pattern: '2:4', mode: 'exact' });
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * const scorer = runtime.resolve(Scorers, { name: 'random', seed: 3 });
  * ```
  */
 export function sparseToolkit(_options: Record<string, never> = {}): SparsePlugin {
@@ -81,5 +116,9 @@ export function sparseToolkit(_options: Record<string, never> = {}): SparsePlugi
     registerScorers(registry);
     registerPruners(registry);
     registerSchedules(registry);
+    registerPatterns(registry);
+    registerAllocations(registry);
+    registry.provide(TrainingEngines, 'stock', () => optimizerEngine('stock'), { summary: "tf.train.adam on the model's loss, tfjs's gradients." });
+    registry.provide(TrainingEngines, 'fused', () => optimizerEngine('fused'), { summary: 'One-pass Adam with the masks folded in, hand-written loss gradients.' });
   });
 }

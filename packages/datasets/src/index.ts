@@ -26,3 +26,9 @@ export {
   type FashionMnistSource,
   type LoadFashionMnistOptions,
 } from './fashion-mnist/load-fashion-mnist.js';
+export {
+  fashionMnistDatasetSchema,
+  resolveFashionMnistDataset,
+  type FashionMnistDatasetConfig,
+  type ResolvedFashionMnist,
+} from './fashion-mnist/dataset-config.js';

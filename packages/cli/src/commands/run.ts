@@ -1,54 +1,66 @@
-import { isAbsolute, resolve } from 'node:path';
-import { loadLthConfig, runLthExperiment } from '@sparse/lth';
+import { runExperimentFile } from '@sparse/experiments';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../command.js';
 import type { CliIo } from '../io.js';
+import { builtInPlugins } from '../plugins/built-in-plugins.js';
 
-const USAGE = 'sparse run CONFIG [--runs DIR]';
+const USAGE = 'sparse run CONFIG [--runs DIR] [--plugin SPEC]...';
 
 const HELP = `Usage: ${USAGE}
 
-Runs the experiment described by CONFIG (a .json file, or a .js/.ts module with a default export),
-for example examples/lth/lenet-fashion-mnist-quick.json. Every field is checked before training
-starts; an invalid one is reported with its name and the allowed values.
+Runs the experiment described by CONFIG (a .json file, or a .js/.ts module with a default export).
+Its "kind" says which: lth (lottery tickets), group-envelope (k-level structured sparsity),
+activation (CATS / CHESS / top-k thresholds) or delta (DARE / DAREx delta pruning), or a kind a
+plugin adds. Examples: examples/<kind>/*.json. Every field, the implementations it names and
+their options are checked before anything is written; an invalid one is reported with its name,
+the value and the allowed values.
 
 The run lives in DIR/<name>-<config hash> (default DIR: .runs in the working directory):
-config.json, metrics.jsonl, masks per level, checkpoints, results.json, summary.json and
-report.html. Running the same config again resumes an interrupted run from its last checkpoint
-(the result is bit-identical to an uninterrupted run) or reprints a finished one.
+config.json, metrics, checkpoints, results, report.html. Running the same config again resumes an
+interrupted run from its last checkpoint (the result is bit-identical to an uninterrupted run)
+or reprints a finished one.
 
 Options:
-  --runs DIR     The folder holding run directories (default .runs).
-  -h, --help     Show this help.
-
-Experiments: lottery tickets (@sparse/lth): iterative magnitude pruning with the ticket, random
-re-initialisation, random pruning and one-shot branches; replicates run in parallel workers.
-A relative dataset.dir is resolved against the working directory, then the config's folder.
+  --runs DIR       The folder holding run directories (default .runs).
+  --plugin SPEC    Load a plugin first: a package name or a path (relative to the working
+                   directory) whose default export is a plugin factory. Repeatable. A config
+                   names its own plugins in "plugins" (paths relative to the config's folder).
+  -h, --help       Show this help.
 
 Exit codes: 0 done; 2 the command line or the config is wrong; 1 anything else.
 `;
 
-function parseArgs(argv: readonly string[]): { config: string; runs: string } | { help: true } | { error: string } {
+interface RunArgs {
+  readonly config: string;
+  readonly runs: string;
+  readonly plugins: readonly string[];
+}
+
+function parseArgs(argv: readonly string[]): RunArgs | { help: true } | { error: string } {
   let config: string | undefined;
-  let runs = '.runs';
+  let runs: string | undefined;
+  const plugins: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '-h' || arg === '--help') return { help: true };
-    if (arg === '--runs') {
+    if (arg === '--runs' || arg === '--plugin') {
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith('-')) return { error: '--runs needs a folder' };
-      runs = value;
+      if (value === undefined || value.startsWith('-')) return { error: `${arg} needs a value` };
+      if (arg === '--runs') {
+        if (runs !== undefined) return { error: '--runs was given twice; give it once' };
+        runs = value;
+      } else plugins.push(value);
       i += 1;
-    } else if (arg.startsWith('-')) return { error: `unknown option ${arg}; allowed: --runs, --help` };
+    } else if (arg.startsWith('-')) return { error: `unknown option ${arg}; allowed: --runs, --plugin, --help` };
     else if (config === undefined) config = arg;
     else return { error: `unexpected argument ${JSON.stringify(arg)}; give one CONFIG` };
   }
-  return config === undefined ? { error: 'missing CONFIG (e.g. examples/lth/lenet-fashion-mnist-quick.json)' } : { config, runs };
+  return config === undefined ? { error: 'missing CONFIG (e.g. examples/lth/lenet-fashion-mnist-quick.json)' } : { config, runs: runs ?? '.runs', plugins };
 }
 
 /**
- * `sparse run CONFIG`: runs an experiment config (today: lottery tickets, `@sparse/lth`) with a
- * progress bar, prints the results table and writes the HTML report (see its `--help`).
+ * `sparse run CONFIG`: runs an experiment config of any registered kind with a progress bar,
+ * prints the results table and writes the reports (see its `--help`).
  *
  * @example
  * ```ts
@@ -59,7 +71,7 @@ function parseArgs(argv: readonly string[]): { config: string; runs: string } | 
  */
 export const runCommand: CliCommand = {
   name: 'run',
-  summary: 'Run an experiment config (lottery tickets): progress, results table, HTML report.',
+  summary: 'Run an experiment config of any kind (lth, group-envelope, activation, delta): progress, results, reports.',
   usage: USAGE,
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -72,13 +84,12 @@ export const runCommand: CliCommand = {
       io.stderr(`sparse run: ${args.error}.\nUsage: ${USAGE}\n`);
       return EXIT_USAGE;
     }
-    const path = isAbsolute(args.config) ? args.config : resolve(io.cwd, args.config);
-    const config = await loadLthConfig(path);
-    await runLthExperiment({
-      config,
-      configPath: path,
+    await runExperimentFile({
+      path: args.config,
       cwd: io.cwd,
       runsRoot: args.runs,
+      builtIns: builtInPlugins(),
+      extraPlugins: args.plugins,
       log: (text) => io.stdout(text),
       progress: { write: (chunk: string) => io.stderr(chunk), isTTY: process.stderr.isTTY === true, columns: process.stderr.columns ?? 100 },
     });

@@ -6,7 +6,7 @@ import type { Scorer } from '../contracts/scorer.js';
 import type { ScoringModel } from '../contracts/scoring-model.js';
 import type { SparsityTarget } from '../contracts/sparsity-target.js';
 import { validateSparsityTarget } from '../allocation/validate-target.js';
-import { createScorer, type ScorerName } from '../scoring/create-scorer.js';
+import { magnitudeScorer } from '../scoring/magnitude.js';
 import { createPruner, type PrunerOptions, type PruneOutcome } from './score-pruner.js';
 
 /**
@@ -15,10 +15,10 @@ import { createPruner, type PrunerOptions, type PruneOutcome } from './score-pru
  *
  * @example
  * ```ts
- * import type { PruneParametersOptions, NamedParameter } from '@sparse/core';
+ * import { magnitudeScorer, type PruneParametersOptions, type NamedParameter } from '@sparse/core';
  *
  * declare const parameters: NamedParameter[];
- * const options: PruneParametersOptions = { parameters, scorer: 'magnitude', target: 0.9, pattern: 'unstructured' };
+ * const options: PruneParametersOptions = { parameters, scorer: magnitudeScorer(), target: 0.9, pattern: 'unstructured' };
  * ```
  */
 export interface PruneParametersOptions extends PrunerOptions {
@@ -28,10 +28,8 @@ export interface PruneParametersOptions extends PrunerOptions {
   readonly roles?: readonly ParameterRole[];
   /** The current masks (not disposed). Default: dense. */
   readonly masks?: MaskSet;
-  /** A scorer object or a built-in scorer name. Default `magnitude`. Ignored when `scores` is given. */
-  readonly scorer?: Scorer | ScorerName;
-  /** Options of a scorer given by name. */
-  readonly scorerOptions?: Readonly<Record<string, unknown>>;
+  /** The scorer (build one by name with `runtime.resolve(Scorers, ...)`). Default `magnitude`. Ignored when `scores` is given. */
+  readonly scorer?: Scorer;
   /** Precomputed scores (not disposed). */
   readonly scores?: ScoreSet;
   /** The target; a number means that sparsity, layerwise. */
@@ -56,12 +54,12 @@ export interface PruneParametersOptions extends PrunerOptions {
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
- * import { pruneParameters, type NamedParameter } from '@sparse/core';
+ * import { magnitudeScorer, pruneParameters, type NamedParameter } from '@sparse/core';
  *
  * declare const parameters: NamedParameter[];
  * const { masks, report } = await pruneParameters({
  *   parameters,
- *   scorer: 'magnitude',
+ *   scorer: magnitudeScorer(),
  *   target: { sparsity: 0.9, scope: 'global' },
  *   pattern: 'unstructured',
  *   mode: 'exact',
@@ -81,7 +79,7 @@ export async function pruneParameters(options: PruneParametersOptions): Promise<
     parameters.map((p) => p.name),
   );
   if (options.scores !== undefined) return pruner.pruneWithReport({ parameters, scores: options.scores, masks, target });
-  const scorer = typeof options.scorer === 'object' ? options.scorer : createScorer(options.scorer ?? 'magnitude', options.scorerOptions);
+  const scorer = options.scorer ?? magnitudeScorer();
   const scores = await scorer.score({
     parameters,
     masks,

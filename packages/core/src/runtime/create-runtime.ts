@@ -145,7 +145,16 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Spars
   function build<T>(kind: ImplementationKind<T>, name: string, options: Readonly<Record<string, unknown>>, field: string): T {
     const schema = catalog.find((entry) => entry.kind === kind.kind && entry.name === name)?.options;
     let parsed = options;
-    if (schema !== undefined) {
+    if (schema === undefined) {
+      const extra = Object.keys(options);
+      if (extra.length > 0) {
+        throw new SparseError('E_CONFIG', `${field}.${extra[0] as string}: the ${kind.kind} '${name}' takes no options; allowed: (none).`, {
+          field: `${field}.${extra[0] as string}`,
+          received: extra[0],
+          allowed: [],
+        });
+      }
+    } else {
       const result = schema.strict().safeParse(options);
       if (!result.success) throw configErrorFromIssues(optionIssuesFromZod(result.error.issues, options, field.split('.'), schema));
       parsed = result.data;

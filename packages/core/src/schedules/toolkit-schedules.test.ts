@@ -17,6 +17,6 @@ describe('schedules in the sparseToolkit plugin', () => {
     expect(() => runtime.create(Schedules, 'polynomial', { finalSparsity: 0.8, begin: 10, end: 5 })).toThrowError(
       expect.objectContaining({ code: 'E_CONFIG', details: expect.objectContaining({ field: 'end' }) as unknown }) as Error,
     );
-    expect(() => runtime.create(Schedules, 'constant', { sparsity: 0.5, freq: 10 })).toThrowError(/unknown option 'freq'/);
+    expect(() => runtime.create(Schedules, 'constant', { sparsity: 0.5, freq: 10 })).toThrowError(/schedule\.freq: unknown field; allowed: sparsity, begin, end, frequency/);
   });
 });

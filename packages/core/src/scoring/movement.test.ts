@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerGradients } from '../backends/register-gradients.js';
 import type { NamedParameter } from '../contracts/parameter.js';
-import { createScorer } from './create-scorer.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import { Scorers } from '../tokens.js';
 import { MovementScores } from './movement.js';
 
 beforeAll(async () => {
@@ -49,14 +50,14 @@ describe('MovementScores', () => {
     s.dispose();
   });
 
-  it('accumulates −(∂L/∂W) ⊙ W, and the scorer reports S', () => {
+  it('accumulates −(∂L/∂W) ⊙ W, and the scorer reports S', async () => {
     const s = setup();
     const gradient = tf.tensor2d([[0.5, 0.5], [-1, 1]]);
     s.movement.accumulate(new Map([['w', gradient]]));
     s.movement.accumulate(new Map([['w', gradient]]), 0.5);
     const scores = s.movement.scorer().score({ parameters: s.parameters, masks: new Map() });
     expect(read(scores.get('w'))).toEqual([-0.75, 1.5, 4.5, 6]);
-    const viaFactory = createScorer('movement', { source: s.movement }).score({ parameters: s.parameters, masks: new Map() }) as Map<string, tf.Tensor>;
+    const viaFactory = (await createRuntime({ backend: 'cpu' })).create(Scorers, 'movement', { source: s.movement }).score({ parameters: s.parameters, masks: new Map() }) as Map<string, tf.Tensor>;
     expect(read(viaFactory.get('w'))).toEqual([-0.75, 1.5, 4.5, 6]);
     tf.dispose([gradient, ...scores.values(), ...viaFactory.values()]);
     s.dispose();
@@ -82,14 +83,15 @@ describe('MovementScores', () => {
     soft.dispose();
   });
 
-  it('validates its options and names', () => {
+  it('validates its options and names', async () => {
     const w = tf.variable(tf.zeros([2]));
     const parameters: NamedParameter[] = [{ name: 'w', role: 'bias', variable: w }];
     expect(() => new MovementScores(parameters, { variant: 'soft' as never })).toThrowError(/variant must be/);
     expect(() => new MovementScores(parameters, { keep: 2 })).toThrowError(/keep must be a number in \[0, 1\]/);
     const movement = new MovementScores(parameters);
     expect(() => movement.mask('v')).toThrowError(/no scores for 'v'/);
-    expect(() => createScorer('movement')).toThrowError(/option source must be the MovementScores/);
+    const runtime = await createRuntime({ backend: 'cpu' });
+    expect(() => runtime.create(Scorers, 'movement')).toThrowError(/scorer\.source: expected the MovementScores object/);
     movement.dispose();
     w.dispose();
   });

@@ -1,0 +1,112 @@
+import { SparseError, type AdamState, type TrainableModel, type TrainingEngine } from '@sparse/core';
+import { createDenseTrainer, type DenseTrainerAdamState } from './dense-trainer.js';
+
+type DenseLayers = NonNullable<TrainableModel['denseLayers']>;
+
+function refusal(model: TrainableModel, maskNames: Iterable<string>): SparseError | undefined {
+  const layers = model.denseLayers;
+  if (layers === undefined || layers.length < 2 || model.parameters.length !== 2 * layers.length) {
+    return new SparseError(
+      'E_CONFIG',
+      "The training engine 'dense-trainer' trains dense ReLU networks (two layers or more, described by the model's denseLayers); this model does not describe its dense layers. Use the engine 'fused' or 'stock'.",
+      { field: 'engine', received: 'dense-trainer', allowed: ['fused', 'stock'] },
+    );
+  }
+  const kernelNames = new Set(layers.map(({ kernel }) => kernel.name));
+  for (const name of maskNames) {
+    if (!kernelNames.has(name)) {
+      return new SparseError('E_CONFIG', `The training engine 'dense-trainer' masks kernels only; there is a mask on '${name}'. Use the engine 'fused' or 'stock'.`, {
+        field: 'masks',
+        received: name,
+        allowed: [...kernelNames],
+      });
+    }
+  }
+  return undefined;
+}
+
+const momentName = (layers: DenseLayers, l: number, part: 'kernel' | 'bias', moment: 'm' | 'v') => `${(layers[l] as DenseLayers[number])[part].variable.name}/${moment}`;
+
+/** Adam's state in tfjs's layout (first moments then second, kernel then bias per layer) → the trainer's. */
+function toTrainerState(state: AdamState, layers: DenseLayers): DenseTrainerAdamState {
+  const count = 2 * layers.length;
+  if (state.moments.length !== 2 * count) {
+    throw new SparseError('E_ARGUMENT', `The Adam state to resume from has ${state.moments.length} moments; this model's ${count} parameters need ${2 * count}.`, {
+      field: 'resume.adam.moments',
+      received: state.moments.length,
+      allowed: String(2 * count),
+    });
+  }
+  const at = (l: number, part: 'kernel' | 'bias', moment: 'm' | 'v'): Float32Array => {
+    const index = (moment === 'm' ? 0 : count) + 2 * l + (part === 'kernel' ? 0 : 1);
+    const entry = state.moments[index] as AdamState['moments'][number];
+    const shape = (layers[l] as DenseLayers[number])[part].variable.shape;
+    if (entry.shape.join() !== shape.join()) {
+      throw new SparseError('E_ARGUMENT', `Moment ${index} ('${entry.name}') of the Adam state to resume from has shape [${entry.shape.join(', ')}]; layer ${l}'s ${part} is [${shape.join(', ')}].`, {
+        field: `resume.adam.moments[${index}]`,
+        received: entry.shape,
+        allowed: shape,
+      });
+    }
+    return entry.values;
+  };
+  return {
+    steps: state.iterations,
+    accBeta1: state.accBeta1,
+    accBeta2: state.accBeta2,
+    layers: layers.map((_, l) => ({ kernelM: at(l, 'kernel', 'm'), kernelV: at(l, 'kernel', 'v'), biasM: at(l, 'bias', 'm'), biasV: at(l, 'bias', 'v') })),
+  };
+}
+
+/** The trainer's Adam state → tfjs's layout, so a checkpoint resumes under any engine. */
+function toAdamState(state: DenseTrainerAdamState, layers: DenseLayers): AdamState {
+  const moments = (['m', 'v'] as const).flatMap((moment) =>
+    layers.flatMap((layer, l) =>
+      (['kernel', 'bias'] as const).map((part) => {
+        const values = state.layers[l]?.[`${part}${moment === 'm' ? 'M' : 'V'}`] as Float32Array;
+        return { name: momentName(layers, l, part, moment), shape: [...layer[part].variable.shape], values };
+      }),
+    ),
+  );
+  return { iterations: state.steps, accBeta1: state.accBeta1, accBeta2: state.accBeta2, moments };
+}
+
+/**
+ * The `dense-trainer` training engine: whole masked Adam steps of a dense ReLU network in
+ * WebAssembly SIMD ({@link createDenseTrainer}, one thread), whatever the tfjs backend. It refuses
+ * models without `denseLayers` and masks on anything but kernels. Adam's state goes in and out in
+ * tfjs's layout, so a run can resume under another engine. The wasm backend's plugin registers it.
+ *
+ * @example
+ * ```ts
+ * import { TrainingEngines, createRuntime } from '@sparse/core';
+ * import { wasmBackend } from '@sparse/backend-wasm';
+ *
+ * const runtime = await createRuntime({ backend: 'wasm', plugins: [wasmBackend()] });
+ * const engine = runtime.create(TrainingEngines, 'dense-trainer');
+ * ```
+ */
+export const denseTrainerEngine: TrainingEngine = Object.freeze({
+  name: 'dense-trainer',
+  refusal,
+  async start(model, masks, options) {
+    const problem = refusal(model, masks.keys());
+    if (problem !== undefined) throw problem;
+    const layers = model.denseLayers as DenseLayers;
+    const trainer = await createDenseTrainer({
+      layers: layers.map(({ kernel, bias }) => ({ kernel: kernel.variable, bias: bias.variable })),
+      masks: layers.map(({ kernel }) => masks.get(kernel.name) ?? null),
+      learningRate: options.learningRate,
+      batchSize: options.batchSize,
+      ...(options.adam === undefined ? {} : { adam: toTrainerState(options.adam, layers) }),
+    });
+    // As withMasks does for the other engines: the variables hold the masked weights from the start.
+    trainer.syncWeights();
+    return {
+      step: async ({ x, y }) => trainer.step(x, y),
+      sync: () => trainer.syncWeights(),
+      adamState: async () => toAdamState(trainer.adamState(), layers),
+      dispose: () => trainer.dispose(),
+    };
+  },
+} satisfies TrainingEngine);

@@ -1,0 +1,26 @@
+import { wasmBackend } from '@sparse/backend-wasm';
+import { nodeBackend } from '@sparse/backend-node';
+import { builtInSpec, type BuiltInPlugin } from '@sparse/experiments';
+import type { SparsePlugin } from '@sparse/core';
+
+/** The packages every `sparse` command loads, each with its plugin factory (its default export). */
+const BUILT_INS: readonly (readonly [string, () => SparsePlugin])[] = [
+  ['@sparse/backend-wasm', wasmBackend],
+  ['@sparse/backend-node', nodeBackend],
+];
+
+/**
+ * The plugins every `sparse` command loads: the wasm and native backends and the four families
+ * (lottery tickets, group envelope, activation sparsity, delta pruning), each with the spec worker
+ * threads load it by.
+ *
+ * @example
+ * ```ts
+ * import { builtInPlugins } from '@sparse/cli';
+ *
+ * console.log(builtInPlugins().map((builtIn) => builtIn.plugin.id));
+ * ```
+ */
+export function builtInPlugins(): BuiltInPlugin[] {
+  return BUILT_INS.map(([specifier, factory]) => ({ plugin: factory(), spec: builtInSpec(specifier, import.meta.url) }));
+}

@@ -1,0 +1,107 @@
+import type { Scalar } from '@tensorflow/tfjs-core';
+import type { SparseError } from '../errors.js';
+import type { AdamState } from '../training/adam-state.js';
+import type { Batch } from './batch.js';
+import type { MaskSet } from './mask.js';
+import type { NamedParameter } from './parameter.js';
+
+/**
+ * What a training engine trains: the model's parameters, its loss, and (optionally) a fused loss
+ * and the description of its dense ReLU layers, which faster engines need.
+ *
+ * @example
+ * ```ts
+ * import type { TrainableModel } from '@sparse/core';
+ *
+ * declare const model: TrainableModel;
+ * console.log(model.parameters.map((p) => p.name));
+ * ```
+ */
+export interface TrainableModel {
+  /** Every trainable parameter, in a stable order. */
+  readonly parameters: readonly NamedParameter[];
+  /** The mean loss of a batch, differentiable with respect to the parameters. */
+  loss(batch: Batch): Scalar;
+  /** The same loss with hand-written gradients (core's `fusedDense`, `meanSoftmaxCrossEntropy`), for the `fused` engine. */
+  fusedLoss?(batch: Batch): Scalar;
+  /**
+   * The layers, input first, when the model is a dense ReLU network (ReLU after every layer but the
+   * last) trained on the mean softmax cross-entropy of its logits, with its parameters exactly the
+   * layers' kernels and biases.
+   */
+  readonly denseLayers?: readonly { readonly kernel: NamedParameter; readonly bias: NamedParameter }[];
+}
+
+/**
+ * How an engine starts: Adam's learning rate, the step count so far (schedules and mask updates
+ * count from it), the batch size, and Adam's state to continue from.
+ *
+ * @example
+ * ```ts
+ * import type { EngineStartOptions } from '@sparse/core';
+ *
+ * const options: EngineStartOptions = { learningRate: 1.2e-3, initialStep: 0, batchSize: 60 };
+ * ```
+ */
+export interface EngineStartOptions {
+  /** Adam's learning rate. */
+  readonly learningRate: number;
+  /** Steps already taken (0 for a fresh start). */
+  readonly initialStep: number;
+  /** Rows of a full batch (shorter last batches are allowed). */
+  readonly batchSize: number;
+  /** Adam's state to continue from, in tfjs's layout; a fresh Adam when absent. */
+  readonly adam?: AdamState;
+}
+
+/**
+ * A started engine: masked Adam steps, with the model's variables brought up to date only when
+ * `sync` is called.
+ *
+ * @example
+ * ```ts
+ * import type { EngineStepper, Batch } from '@sparse/core';
+ *
+ * async function epoch(stepper: EngineStepper, batches: Batch[]): Promise<void> {
+ *   for (const batch of batches) await stepper.step(batch);
+ *   stepper.sync();
+ * }
+ * ```
+ */
+export interface EngineStepper {
+  /** One masked Adam step on a batch (the caller disposes the batch). */
+  step(batch: Batch): Promise<void>;
+  /** Makes the model's variables hold the trained weights (before evaluations, snapshots, checkpoints). */
+  sync(): void;
+  /** Adam's complete state now, in tfjs's layout. */
+  adamState(): Promise<AdamState>;
+  /** Frees the optimizer or trainer. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A training engine: masked Adam on a model, by some route (tfjs's optimizer and gradients, core's
+ * fused kernels, or a backend's own trainer). All engines compute the same update to float32
+ * rounding. Registered by name (`stock`, `fused`, `dense-trainer`, or a plugin's own).
+ *
+ * @example
+ * ```ts
+ * import { TrainingEngines, createRuntime, type TrainableModel, type MaskSet } from '@sparse/core';
+ *
+ * declare const model: TrainableModel;
+ * declare const masks: MaskSet;
+ * const engine = (await createRuntime({ backend: 'cpu' })).create(TrainingEngines, 'fused');
+ * if (engine.refusal(model, masks.keys()) === undefined) {
+ *   const stepper = await engine.start(model, masks, { learningRate: 1e-3, initialStep: 0, batchSize: 60 });
+ *   await stepper.dispose();
+ * }
+ * ```
+ */
+export interface TrainingEngine {
+  /** Its registered name. */
+  readonly name: string;
+  /** Why it cannot train this model with these masks (a typed error naming what to use instead), or `undefined`. */
+  refusal(model: TrainableModel, maskNames: Iterable<string>): SparseError | undefined;
+  /** Starts training; the variables hold the masked weights from the start. */
+  start(model: TrainableModel, masks: MaskSet, options: EngineStartOptions): Promise<EngineStepper>;
+}
