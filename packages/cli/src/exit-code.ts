@@ -1,7 +1,7 @@
 import { isSparseError } from '@sparse/core';
 import { EXIT_FAILURE, EXIT_USAGE } from './command.js';
 
-const USAGE_CODES = new Set(['E_CONFIG', 'E_ARGUMENT', 'E_NOT_FOUND']);
+const USAGE_CODES = new Set(['E_CONFIG', 'E_ARGUMENT', 'E_NOT_FOUND', 'E_PLUGIN']);
 
 /**
  * The exit code for an error thrown by a command: {@link EXIT_USAGE} (2) for `SparseError`s

@@ -52,8 +52,9 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo(), comman
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;
-    const command = commands.find((candidate) => candidate.name === topic);
-    io.stdout(command?.help ?? rootHelp(commands));
+    // `sparse help <command>` is `sparse <command> --help`, whose text may depend on what is loaded (prune lists the registered scorers).
+    if (topic !== undefined && commands.some((candidate) => candidate.name === topic)) return main([topic, '--help'], io, commands);
+    io.stdout(rootHelp(commands));
     return first === undefined ? EXIT_USAGE : 0;
   }
   if (first === '-v' || first === '--version') {

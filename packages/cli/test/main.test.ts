@@ -22,7 +22,8 @@ describe('sparse', () => {
     const help = await run(['--help'], process.cwd());
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: sparse <command> \[options\]/);
-    expect(help.stdout).toMatch(/\n {2}prune {2}Prune a safetensors checkpoint/);
+    expect(help.stdout).toMatch(/\n {2}prune +Prune a safetensors checkpoint/);
+    expect(help.stdout).toMatch(/\n {2}schema +Print or write the JSON Schema/);
     const bare = await run([], process.cwd());
     expect(bare.code).toBe(2);
     expect(bare.stdout).toBe(help.stdout);
@@ -52,7 +53,7 @@ describe('sparse', () => {
     expect(await main(['hello'], io, [...builtinCommands, hello])).toBe(0);
     expect(await main(['--help'], io, [...builtinCommands, hello])).toBe(0);
     expect(lines[0]).toBe('hi\n');
-    expect(lines[1]).toMatch(/\n {2}hello {2}Say hello\.\n/);
+    expect(lines[1]).toMatch(/\n {2}hello +Say hello\.\n/);
   });
 
   it('reports an unexpected error with exit code 1', async () => {

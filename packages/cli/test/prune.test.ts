@@ -2,14 +2,17 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createRuntime,
   decodeToFloat32,
   encodeTensorData,
   openSafetensors,
+  randomScorer,
   readMaskFile,
   writeSafetensors,
   type SafetensorsEntry,
 } from '@sparse/core';
-import { FIXTURES, run, tempFolder } from './support.js';
+import { selectMasks } from '../src/index.js';
+import { FIXTURES, run, scorerHelpEntry, tempFolder } from './support.js';
 
 const WEIGHTS = join(FIXTURES, 'torch-weights.safetensors');
 
@@ -97,6 +100,42 @@ describe('sparse prune: files', () => {
     expect(Array.from(c.get('fc1.weight')!.kept)).not.toEqual(Array.from(a.get('fc1.weight')!.kept));
   });
 
+  it('builds the random scorer through the runtime: the masks of --scorer random --seed N are core randomScorer({ seed: N })\'s, and --scorer-option seed=N is --seed N', async () => {
+    const viaSeed = await run(['prune', '--in', 'w.safetensors', '--out', 'rs.safetensors', '--masks', 'rs-m.safetensors', '--sparsity', '0.3', '--scope', 'global', '--scorer', 'random', '--seed', '11'], folder.path);
+    const viaOption = await run(['prune', '--in', 'w.safetensors', '--out', 'ro.safetensors', '--masks', 'ro-m.safetensors', '--sparsity', '0.3', '--scope', 'global', '--scorer', 'random', '--scorer-option', 'seed=11'], folder.path);
+    const normal = await run(['prune', '--in', 'w.safetensors', '--out', 'rn.safetensors', '--masks', 'rn-m.safetensors', '--sparsity', '0.3', '--scope', 'global', '--scorer', 'random', '--seed', '11', '--scorer-option', 'distribution=normal'], folder.path);
+    expect([viaSeed.code, viaOption.code, normal.code]).toEqual([0, 0, 0]);
+    const source = await openSafetensors(join(folder.path, 'w.safetensors'));
+    const tensors = [];
+    for (const info of source.header.tensors.filter((t) => t.shape.length >= 2)) tensors.push({ name: info.name, shape: info.shape, values: await source.readFloat32(info.name) });
+    await source.close();
+    const runtime = await createRuntime({ backend: 'cpu' });
+    const options = { sparsity: 0.3, scope: 'global', scorer: 'random', pattern: { kind: 'unstructured' }, mode: 'pytorch', seed: 11 } as const;
+    const expected = await selectMasks(tensors, options, { runtime, onWarning: () => undefined, scorer: randomScorer({ seed: 11 }) });
+    const ours = await readMaskFile(join(folder.path, 'rs-m.safetensors'));
+    const fromOption = await readMaskFile(join(folder.path, 'ro-m.safetensors'));
+    const fromNormal = await readMaskFile(join(folder.path, 'rn-m.safetensors'));
+    for (const [name, kept] of expected) {
+      expect(Array.from(ours.get(name)!.kept), name).toEqual(Array.from(kept));
+      expect(Array.from(fromOption.get(name)!.kept), name).toEqual(Array.from(kept));
+    }
+    expect(Array.from(fromNormal.get('fc1.weight')!.kept)).not.toEqual(Array.from(ours.get('fc1.weight')!.kept));
+  });
+
+  it('lists the registered scorers in --help, saying which cannot prune a checkpoint', async () => {
+    const help = await run(['prune', '--help'], folder.path);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/\nScorers registered by the loaded plugins \(a --plugin adds its own;/);
+    expect(help.stdout).toMatch(/\n {2}magnitude +\|w\|: keep the largest weights\.\n/);
+    expect(help.stdout).toMatch(/\n {2}random +.*Options: seed, distribution\.\n/);
+    const entry = (name: string) => scorerHelpEntry(help.stdout, name);
+    for (const name of ['snip', 'grasp', 'taylor']) expect(entry(name), name).toMatch(/Needs a batch of data and the loss \(it is data-driven\): not usable on a checkpoint\.$/);
+    expect(entry('synflow')).toMatch(/Needs a model to run \(its forward function\): not usable on a checkpoint\.$/);
+    expect(entry('movement')).toMatch(/Not usable here: option source: expected the MovementScores object that owns the scores\.$/);
+    expect(entry('magnitude')).toBe('|w|: keep the largest weights.');
+    expect((await run(['help', 'prune'], folder.path)).stdout).toBe(help.stdout);
+  });
+
   it('keeps N of every M consecutive weights along the input dimension of PyTorch layouts', async () => {
     await writeSafetensors(join(folder.path, 'nm.safetensors'), [
       // Linear [out=2, in=8]: groups are runs of 4 along each row.
@@ -159,6 +198,15 @@ describe('sparse prune: bad input writes nothing', () => {
     ['a missing output folder', ['--in', 'w.safetensors', '--out', 'out/p.safetensors', '--sparsity', '0.5'], 2, /--out out\/p\.safetensors: the folder .*out does not exist; create it first\./],
     ['a missing masks folder', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--masks', 'out/m.safetensors', '--sparsity', '0.5'], 2, /--masks out\/m\.safetensors: the folder/],
     ['an unknown scope', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--scope', 'local'], 2, /--scope must be one of: layerwise, global; got "local"/],
+    ['an unknown scorer', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--scorer', 'magnitud'], 2, /^sparse prune: --scorer magnitud: no scorer of that name is registered \(did you mean magnitude\?\); registered: .*\bmagnitude\b.*\brandom\b.*\. A plugin adds more: --plugin SPEC\./],
+    ['a data-driven scorer', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--masks', 'm.safetensors', '--scorer', 'snip'], 2, /^sparse prune: --scorer snip cannot prune a checkpoint: it needs a batch of data and the loss \(it is data-driven\), and a safetensors file holds weights only\. Scorers that work on the weights alone: [^.]*\bmagnitude\b[^.]*\brandom\b[^.]*\. /],
+    ['a scorer that runs the model', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--scorer', 'synflow'], 2, /^sparse prune: --scorer synflow cannot prune a checkpoint: it needs a model to run \(its forward function\).*Scorers that work on the weights alone: [^.]*\bmagnitude\b[^.]*\brandom\b[^.]*\./],
+    ['a scorer that cannot be built from the command line', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--scorer', 'movement'], 2, /^sparse prune: --scorer-option source: /],
+    ['a bad scorer option value', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--scorer', 'random', '--scorer-option', 'distribution=gaussian'], 2, /^sparse prune: --scorer-option distribution: expected one of "uniform", "normal", received "gaussian"\. The options of random: seed, distribution\./],
+    ['an unknown scorer option', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--scorer', 'random', '--scorer-option', 'spread=2'], 2, /^sparse prune: --scorer-option spread is not an option of the scorer random\. The options of random: seed, distribution\./],
+    ['an option for a scorer without options', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--scorer-option', 'power=2'], 2, /^sparse prune: --scorer-option power: the scorer magnitude takes no options\./],
+    ['a plugin that does not exist', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--plugin', './nope.js'], 2, /^sparse prune: --plugin: the plugin file "\.\/nope\.js" does not exist/],
+    ['a plugin package that is not installed', ['--in', 'w.safetensors', '--out', 'p.safetensors', '--sparsity', '0.5', '--plugin', '@my-org/not-installed'], 2, /^sparse prune: --plugin: cannot find the plugin package "@my-org\/not-installed"/],
   ];
   it.each(cases)('%s', async (_label, args, code, message) => {
     const result = await run(['prune', ...args], folder.path);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,4 +122,64 @@ describe('sparse dare', () => {
       await expectUsage(['--base', 'b.safetensors', '--finetuned', 'cut.safetensors', '--out', 'x.safetensors', '--rate', '0.9'], /truncated/, 1);
     });
   });
+
+  describe("--plugin: a plugin's delta method, named with --method", () => {
+    const plugin = `import { definePlugin } from '@sparse/core';
+import { DeltaMethods } from '@sparse/delta';
+
+export default function halfQ() {
+  return definePlugin('@test/half-q', (registry) => {
+    registry.provide(DeltaMethods, 'half-q', () => ({
+      name: 'half-q',
+      label: 'half q',
+      stochastic: true,
+      needs: [],
+      check() {},
+      plan: async (rate) => ({ rule: { method: 'random', rescale: { q: 1 - rate / 2 } }, evaluations: 0 }),
+    }), { summary: 'Random drops, kept deltas times 1/(1 − p/2).' });
+  });
+}
+`;
+
+    beforeAll(async () => {
+      await writeFile(join(folder, 'half-q.mjs'), plugin);
+    });
+
+    it('lists the plugin\'s method in the help, beside the registered ones', async () => {
+      const { code, stdout } = await sparse('--help', '--plugin', './half-q.mjs');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/\n {2}half-q\s+Random drops, kept deltas times 1\/\(1 − p\/2\)\./);
+      expect(stdout).toMatch(/\n {2}darex-q\s+DAREx-q/);
+      expect((await sparse('--help')).stdout).not.toContain('half-q');
+    });
+
+    it('prunes with it, as the library does with the rule it plans', async () => {
+      const { code, stdout, stderr } = await sparse(...required, '--out', 'half.safetensors', '--rate', '0.5', '--seed', '3', '--method', 'half-q', '--plugin', './half-q.mjs');
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('random p=0.5 rescale=1/q, q = 0.75 seed=3');
+      await dareCheckpoint({ base: join(folder, 'b.safetensors'), finetuned: join(folder, 'f.safetensors'), output: join(folder, 'half-lib.safetensors'), rate: 0.5, rescale: { q: 0.75 }, seed: 3 });
+      expect((await readFile(join(folder, 'half.safetensors'))).equals(await readFile(join(folder, 'half-lib.safetensors')))).toBe(true);
+    });
+
+    it('names the registered methods when the plugin is missing, and refuses flags the method does not take', async () => {
+      const missing = await sparse(...required, '--out', 'x.safetensors', '--rate', '0.5', '--method', 'half-q');
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/--method must be one of: random, magnitude, dare, drop-only, darex-q, .*; got "half-q"/);
+      const flag = await sparse(...required, '--out', 'x.safetensors', '--rate', '0.5', '--method', 'half-q', '--q', '0.8', '--plugin', './half-q.mjs');
+      expect(flag.code).toBe(2);
+      expect(flag.stderr).toMatch(/--q only applies to --method random, magnitude, darex-q; --method half-q takes none of --rescale, --q, --scope/);
+      const nofile = await sparse(...required, '--out', 'x.safetensors', '--rate', '0.5', '--plugin', './nope.mjs');
+      expect(nofile.code).toBe(2);
+      expect(nofile.stderr).toMatch(/--plugin: the plugin file "\.\/nope\.mjs" does not exist/);
+      expect(existsSync(join(folder, 'x.safetensors'))).toBe(false);
+    });
+
+    it('refuses a method that needs data sparse dare does not have', async () => {
+      const { code, stderr } = await sparse(...required, '--out', 'x.safetensors', '--rate', '0.99', '--method', 'darex-q-validation');
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--method darex-q-validation chooses its rescale from validation data, which sparse dare does not have/);
+    });
+  });
 });
+

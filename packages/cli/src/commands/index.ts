@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.js';
 import { dareCommand } from './dare.js';
 import { pruneCommand } from './prune.js';
 import { runCommand } from './run.js';
+import { schemaCommand } from './schema.js';
 
 /**
  * The subcommands `sparse` knows, in the order `sparse --help` lists them. A new command is a
@@ -14,4 +15,4 @@ import { runCommand } from './run.js';
  * console.log(builtinCommands.map((command) => command.name)); // ['prune', …]
  * ```
  */
-export const builtinCommands: readonly CliCommand[] = Object.freeze([pruneCommand, runCommand, dareCommand]);
+export const builtinCommands: readonly CliCommand[] = Object.freeze([pruneCommand, runCommand, dareCommand, schemaCommand]);

@@ -1,5 +1,8 @@
 import { wasmBackend } from '@sparse/backend-wasm';
 import { nodeBackend } from '@sparse/backend-node';
+import { groupEnvelopePlugin } from '@sparse/group-envelope';
+import { activationPlugin } from '@sparse/activation';
+import { deltaPlugin } from '@sparse/delta';
 import { builtInSpec, type BuiltInPlugin } from '@sparse/experiments';
 import type { SparsePlugin } from '@sparse/core';
 
@@ -7,6 +10,9 @@ import type { SparsePlugin } from '@sparse/core';
 const BUILT_INS: readonly (readonly [string, () => SparsePlugin])[] = [
   ['@sparse/backend-wasm', wasmBackend],
   ['@sparse/backend-node', nodeBackend],
+  ['@sparse/group-envelope', groupEnvelopePlugin],
+  ['@sparse/activation', activationPlugin],
+  ['@sparse/delta', deltaPlugin],
 ];
 
 /**

@@ -37,6 +37,8 @@ describe('parsePruneArgs', () => {
       sparsity: 0.5,
       scope: 'layerwise',
       scorer: 'magnitude',
+      scorerOptions: {},
+      plugins: [],
       pattern: { kind: 'unstructured' },
       mode: 'pytorch',
       seed: 0,
@@ -57,6 +59,23 @@ describe('parsePruneArgs', () => {
     expect(options.exclude.map(String)).toEqual(['/bias$/']);
   });
 
+  it('reads --scorer-option values as JSON when they parse, else as text, and --plugin in order', async () => {
+    const options = await parsePruneArgs(
+      [...base, '--sparsity', '0.5', '--scorer', 'my-scorer', '--scorer-option', 'power=3', '--scorer-option', 'distribution=normal', '--scorer-option', 'flags=[1,"a"]', '--scorer-option', 'quoted="3"', '--plugin', '@my-org/a', '--plugin=./b.js'],
+      cwd,
+    );
+    expect(options.scorer).toBe('my-scorer');
+    expect(options.scorerOptions).toEqual({ power: 3, distribution: 'normal', flags: [1, 'a'], quoted: '3' });
+    expect(options.plugins).toEqual(['@my-org/a', './b.js']);
+    expect(options.seed).toBe(0);
+  });
+
+  it('takes the run seed from --seed, else from --scorer-option seed', async () => {
+    expect((await parsePruneArgs([...base, '--sparsity', '0.5', '--scorer-option', 'seed=5'], cwd)).seed).toBe(5);
+    expect((await parsePruneArgs([...base, '--sparsity', '0.5', '--seed', '5', '--scorer-option', 'seed=5'], cwd)).seed).toBe(5);
+    expect((await parsePruneArgs([...base, '--sparsity', '0.5', '--seed', '6'], cwd)).seed).toBe(6);
+  });
+
   it('derives the sparsity of an N:M pattern', async () => {
     expect((await parsePruneArgs([...base, '--pattern', '2:4'], cwd)).sparsity).toBe(0.5);
     expect((await parsePruneArgs([...base, '--pattern', '1:4', '--sparsity', '0.75'], cwd)).pattern).toEqual({ kind: 'n:m', n: 1, m: 4 });
@@ -72,7 +91,12 @@ describe('parsePruneArgs', () => {
     [[...base, '--sparsity', 'half'], /got "half"/],
     [[...base, '--sparsity', ''], /got ""/],
     [[...base, '--sparsity', '0.5', '--scope', 'local'], /^--scope must be one of: layerwise, global; got "local"/],
-    [[...base, '--sparsity', '0.5', '--scorer', 'snip'], /^--scorer must be one of: magnitude, random; got "snip"/],
+    [[...base, '--sparsity', '0.5', '--scorer', ''], /^--scorer needs a name/],
+    [[...base, '--sparsity', '0.5', '--scorer-option', 'power'], /^--scorer-option must be KEY=VALUE .*; got "power"/],
+    [[...base, '--sparsity', '0.5', '--scorer-option', '=3'], /^--scorer-option must be KEY=VALUE/],
+    [[...base, '--sparsity', '0.5', '--scorer-option', 'a=1', '--scorer-option', 'a=2'], /^--scorer-option a was given twice/],
+    [[...base, '--sparsity', '0.5', '--seed', '3', '--scorer-option', 'seed=4'], /^--seed 3 and --scorer-option seed=4 disagree/],
+    [[...base, '--sparsity', '0.5', '--plugin', ''], /^--plugin needs a package name or a path/],
     [[...base, '--sparsity', '0.5', '--mode', 'torch'], /^--mode must be one of: pytorch, exact, tfmot, open-lth-layerwise, open-lth-global, google-lth, percentile, synflow; got "torch"/],
     [[...base, '--pattern', '5:4'], /^--pattern 5:4 is not a valid N:M pattern: N must be between 1 and M/],
     [[...base, '--pattern', '0:4'], /^--pattern 0:4 is not a valid N:M pattern/],

@@ -2,11 +2,11 @@ import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SELECTION_MODES, SparseError, type SelectionMode } from '@sparse/core';
-import type { PruneOptions, PrunePattern, PruneScorerName } from './prune-options.js';
+import type { PruneOptions, PrunePattern } from './prune-options.js';
+import { parseScorerOptions } from './scorer-options.js';
 import { usageError } from './usage-error.js';
 
 const SCOPES = ['layerwise', 'global'] as const;
-const SCORERS: readonly PruneScorerName[] = ['magnitude', 'random'];
 /** `pytorch` first: the default, so that masks agree with torch.nn.utils.prune. */
 const MODES: readonly SelectionMode[] = ['pytorch', ...SELECTION_MODES.filter((mode) => mode !== 'pytorch')];
 
@@ -35,6 +35,8 @@ export const PRUNE_FLAGS = {
   masks: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  plugin: { type: 'string', multiple: true },
+  'scorer-option': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,6 +67,24 @@ export function parsePattern(value: string | undefined): PrunePattern {
     throw usageError('--pattern', value, allowed, `--pattern ${value} is not a valid N:M pattern: N must be between 1 and M (keep N of every M consecutive input weights, e.g. 2:4).`);
   }
   return { kind: 'n:m', n, m };
+}
+
+/**
+ * The run seed: `--seed`, else an integer `--scorer-option seed=N` (the scoring input's seed must
+ * agree with the scorer's seed option, which it overrides), else 0. Both given must agree.
+ */
+function runSeed(flag: string | undefined, scorerOptions: Readonly<Record<string, unknown>>): number {
+  const optionSeed = scorerOptions['seed'];
+  const fromOption = typeof optionSeed === 'number' && Number.isSafeInteger(optionSeed) && optionSeed >= 0 ? optionSeed : undefined;
+  if (flag === undefined) return fromOption ?? 0;
+  const seed = Number(flag);
+  if (!/^\d+$/.test(flag) || !Number.isSafeInteger(seed)) {
+    throw usageError('--seed', flag, 'an integer in [0, 2^53)', `--seed must be an integer in [0, 2^53); got ${JSON.stringify(flag)}.`);
+  }
+  if (optionSeed !== undefined && optionSeed !== seed) {
+    throw usageError('--scorer-option', optionSeed, [seed], `--seed ${flag} and --scorer-option seed=${JSON.stringify(optionSeed)} disagree; give the seed once.`);
+  }
+  return seed;
 }
 
 function parseRegexes(flag: string, values: readonly string[] | undefined): RegExp[] {
@@ -102,7 +122,9 @@ async function checkOutputPath(flag: string, path: string, given: string): Promi
  * Parses and validates the arguments of `sparse prune` (everything but the input file's
  * contents): flags and their values, regular expressions, the input file's existence, output
  * folders, and that no two of `--in`, `--out`, `--masks` are the same file. Throws `E_CONFIG`
- * (exit code 2) naming the flag, the value and what is allowed.
+ * (exit code 2) naming the flag, the value and what is allowed. The scorer's name and its
+ * `--scorer-option`s are checked against the registered scorers once the plugins are loaded
+ * (`resolvePruneScorer`).
  *
  * @param argv - the arguments after `sparse prune`.
  * @param cwd - the folder relative paths are resolved against.
@@ -145,15 +167,13 @@ export async function parsePruneArgs(argv: readonly string[], cwd: string): Prom
   if (pattern.kind === 'n:m' && scope === 'global') {
     throw usageError('--scope', 'global', ['layerwise'], '--scope global cannot be combined with an N:M pattern, which prunes every group of M weights alike; use --scope layerwise (the default).');
   }
-  const scorer = oneOf('--scorer', values.scorer, SCORERS, 'magnitude');
+  const scorer = values.scorer ?? 'magnitude';
+  if (scorer === '') throw usageError('--scorer', '', 'a registered scorer name such as magnitude', '--scorer needs a name, e.g. magnitude or random (sparse prune --help lists the registered scorers).');
+  const scorerOptions = parseScorerOptions(values['scorer-option'] ?? []);
   const mode = oneOf('--mode', values.mode, MODES, 'pytorch');
-  let seed = 0;
-  if (values.seed !== undefined) {
-    seed = Number(values.seed);
-    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) {
-      throw usageError('--seed', values.seed, 'an integer in [0, 2^53)', `--seed must be an integer in [0, 2^53); got ${JSON.stringify(values.seed)}.`);
-    }
-  }
+  const seed = runSeed(values.seed, scorerOptions);
+  const plugins = values.plugin ?? [];
+  if (plugins.includes('')) throw usageError('--plugin', '', 'a package name or a path', '--plugin needs a package name or a path to a plugin module.');
   const include = parseRegexes('--include', values.include);
   const exclude = parseRegexes('--exclude', values.exclude);
   if (values.backend === '') throw usageError('--backend', '', 'a backend name such as wasm or cpu', '--backend needs a name, e.g. wasm or cpu.');
@@ -181,6 +201,8 @@ export async function parsePruneArgs(argv: readonly string[], cwd: string): Prom
     sparsity,
     scope,
     scorer,
+    scorerOptions,
+    plugins,
     pattern,
     mode,
     include,

@@ -16,18 +16,6 @@ import type { SelectionMode } from '@sparse/core';
 export type PrunePattern = { readonly kind: 'unstructured' } | { readonly kind: 'n:m'; readonly n: number; readonly m: number };
 
 /**
- * The scorers `sparse prune` offers: `magnitude` (|w|) or `random` (seeded).
- *
- * @example
- * ```ts
- * import type { PruneScorerName } from '@sparse/cli';
- *
- * const scorer: PruneScorerName = 'magnitude';
- * ```
- */
-export type PruneScorerName = 'magnitude' | 'random';
-
-/**
  * Validated options of `sparse prune`, with absolute paths.
  *
  * @example
@@ -46,7 +34,12 @@ export interface PruneOptions {
   readonly sparsity: number;
   /** How the sparsity is shared: per tensor, or one ranking over all pruned tensors. */
   readonly scope: 'layerwise' | 'global';
-  readonly scorer: PruneScorerName;
+  /** The scorer's name: any scorer registered by core or a loaded plugin (`magnitude` by default). */
+  readonly scorer: string;
+  /** The `--scorer-option KEY=VALUE` pairs, values parsed as JSON when they parse; checked against the scorer's schema once it is resolved. */
+  readonly scorerOptions: Readonly<Record<string, unknown>>;
+  /** The `--plugin` specs as given (package names or paths relative to the working directory). */
+  readonly plugins: readonly string[];
   readonly pattern: PrunePattern;
   /** The core selection mode: how the sparsity becomes a count or threshold (default `pytorch`). */
   readonly mode: SelectionMode;
@@ -54,6 +47,7 @@ export interface PruneOptions {
   readonly include: readonly RegExp[];
   /** Tensors whose name matches any of these stay dense. */
   readonly exclude: readonly RegExp[];
+  /** The run seed: `--seed`, else a `--scorer-option seed=N`, else 0. Scorers receive it as their input's seed. */
   readonly seed: number;
   /** `--backend`, when given. */
   readonly backend?: string;

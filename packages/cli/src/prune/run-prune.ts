@@ -1,8 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { wasmBackend } from '@sparse/backend-wasm';
 import {
   SAFETENSORS_DTYPE_SIZES,
-  createRuntime,
   openSafetensors,
   writeMaskFile,
   writeSafetensors,
@@ -12,6 +10,8 @@ import {
 import type { CliIo } from '../io.js';
 import { planPrune, zeroPrunedBytes } from './plan.js';
 import type { PruneOptions } from './prune-options.js';
+import { createPruneRuntime } from './prune-runtime.js';
+import { resolvePruneScorer } from './resolve-scorer.js';
 import { selectMasks, type TensorToPrune } from './select-masks.js';
 import { sparsityRows, type SparsityRow } from './sparsity-table.js';
 
@@ -32,21 +32,15 @@ export interface PruneResult {
   readonly backend: string;
 }
 
-/** `--backend`, else `SPARSE_BACKEND`, else `wasm` (the command line's default backend). */
-function backendRequest(options: PruneOptions, io: CliIo): { backend?: string; env: Readonly<Record<string, string | undefined>> } {
-  if (options.backend !== undefined) return { backend: options.backend, env: io.env };
-  const fromEnv = io.env['SPARSE_BACKEND'];
-  if (fromEnv !== undefined && fromEnv !== '') return { env: io.env };
-  return { backend: 'wasm', env: io.env };
-}
-
 /**
  * Prunes a safetensors checkpoint in PyTorch layout as `sparse prune` does, after its arguments
  * were validated by `parsePruneArgs`: reads the header (validating it), plans which tensors to
- * prune, starts the backend, selects the masks, then writes the pruned weights (every tensor of
- * the input, in its order, dtype and metadata kept; pruned elements set to +0 in place, so kept
- * weights are bit-identical) and, when asked, the masks (U8, 1 = kept). Both writes are atomic;
- * if the second fails the first is removed. Warnings go to `io.stderr`.
+ * prune, builds the runtime (built-in plugins plus `--plugin`s, on the chosen backend) and the
+ * scorer through it (`resolvePruneScorer`: options checked, refused when it needs data), selects
+ * the masks, then writes the pruned weights (every tensor of the input, in its order, dtype and
+ * metadata kept; pruned elements set to +0 in place, so kept weights are bit-identical) and, when
+ * asked, the masks (U8, 1 = kept). Both writes are atomic; if the second fails the first is
+ * removed. Warnings go to `io.stderr`.
  *
  * @example
  * ```ts
@@ -62,7 +56,8 @@ export async function runPrune(options: PruneOptions, io: CliIo): Promise<PruneR
   const file = await openSafetensors(options.input);
   try {
     const plans = planPrune(file.header, options);
-    const runtime = await createRuntime({ ...backendRequest(options, io), plugins: [wasmBackend()], onWarning: warn });
+    const runtime = await createPruneRuntime(options, io, warn);
+    const scorer = await resolvePruneScorer(runtime, options);
     if (options.sparsity === 1) warn('--sparsity 1 prunes every selected weight.');
     if (options.pattern.kind === 'n:m') {
       const { n, m } = options.pattern;
@@ -75,7 +70,7 @@ export async function runPrune(options: PruneOptions, io: CliIo): Promise<PruneR
     for (const { info } of plans.filter((plan) => plan.prune)) {
       tensors.push({ name: info.name, shape: info.shape, values: await file.readFloat32(info.name) });
     }
-    const masks = await selectMasks(tensors, options, { runtime, onWarning: warn });
+    const masks = await selectMasks(tensors, options, { runtime, onWarning: warn, scorer });
     tensors.length = 0; // let the weights go before writing
 
     const entries: SafetensorsEntry[] = plans.map(({ info }) => ({

@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  createPruner,
-  magnitudeScorer,
-  randomScorer,
-  type NamedParameter,
-  type ParameterRole,
-  type SparseRuntime,
-} from '@sparse/core';
+import { createPruner, type NamedParameter, type ParameterRole, type Scorer, type SparseRuntime } from '@sparse/core';
 import { tfToTorch, torchShapeToTf, torchToTf } from './layout.js';
 import type { PruneOptions } from './prune-options.js';
+import { resolvePruneScorer } from './resolve-scorer.js';
 
 /**
  * A tensor to prune: its name, shape in PyTorch layout and float32 values, row-major.
@@ -28,7 +22,8 @@ export interface TensorToPrune {
 
 /**
  * What mask selection needs besides the tensors and options: the runtime whose backend runs the
- * scorer, and where warnings go.
+ * scorer (and that builds it by name), where warnings go, and optionally the scorer already built
+ * (`resolvePruneScorer`), which then replaces `options.scorer`.
  *
  * @example
  * ```ts
@@ -41,11 +36,14 @@ export interface TensorToPrune {
 export interface SelectMasksContext {
   readonly runtime: SparseRuntime;
   readonly onWarning: (message: string) => void;
+  /** The scorer to rank with; when absent, `options.scorer` is resolved through the runtime. */
+  readonly scorer?: Scorer;
 }
 
 /**
  * Selects the masks (1 = kept, PyTorch layout, row-major) of the tensors to prune with the core
- * pruner (`createPruner`): the magnitude or seeded random scorer, the scope's allocation, the
+ * pruner (`createPruner`): the scorer (any registered scorer that works on weights alone, built
+ * through the runtime; it is given `options.seed` as its input's seed), the scope's allocation, the
  * selection mode (`--mode`) and the pattern, without the collapse guard (a tensor may lose every
  * weight, as in PyTorch; a warning says so).
  *
@@ -69,9 +67,10 @@ export interface SelectMasksContext {
  */
 export async function selectMasks(
   tensors: readonly TensorToPrune[],
-  options: Pick<PruneOptions, 'sparsity' | 'scope' | 'scorer' | 'pattern' | 'mode' | 'seed'>,
+  options: Pick<PruneOptions, 'sparsity' | 'scope' | 'scorer' | 'pattern' | 'mode' | 'seed'> & { readonly scorerOptions?: PruneOptions['scorerOptions'] },
   context: SelectMasksContext,
 ): Promise<Map<string, Uint8Array>> {
+  const scorer = context.scorer ?? (await resolvePruneScorer(context.runtime, options));
   const transposed = options.pattern.kind === 'n:m';
   const pruner = createPruner({
     name: options.scorer,
@@ -80,7 +79,6 @@ export async function selectMasks(
     allowLayerCollapse: true,
     onWarning: context.onWarning,
   });
-  const scorer = options.scorer === 'random' ? randomScorer({ seed: options.seed }) : magnitudeScorer();
   const parameters: NamedParameter[] = [];
   const owned: tf.Tensor[] = [];
   try {

@@ -1,0 +1,95 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createRuntime, type SparsePlugin } from '@sparse/core';
+import { ExperimentKinds, experimentJsonSchema, loadPlugin, resolvePluginSpec, writeFileAtomic } from '@sparse/experiments';
+import type { CliCommand } from '../command.js';
+import { EXIT_USAGE } from '../command.js';
+import type { CliIo } from '../io.js';
+import { builtInPlugins } from '../plugins/built-in-plugins.js';
+
+const USAGE = 'sparse schema [KIND...] [--out-dir DIR] [--plugin SPEC]...';
+
+const HELP = `Usage: ${USAGE}
+
+Prints the JSON Schema of an experiment kind's configs (every field, every registered
+implementation name and its options), or writes one file per kind: DIR/<kind>.schema.json.
+A config that names it in "$schema" is completed and checked by editors (VS Code, JetBrains).
+Without KIND: every registered kind (the built-in ones and those of --plugin).
+
+Options:
+  --out-dir DIR    Write DIR/<kind>.schema.json for each kind instead of printing.
+  --plugin SPEC    Load a plugin first (its kinds and implementations appear in the schemas).
+  -h, --help       Show this help.
+
+Exit codes: 0 done; 2 an unknown kind or a wrong option; 1 anything else.
+`;
+
+interface SchemaArgs {
+  readonly kinds: readonly string[];
+  readonly outDir?: string;
+  readonly plugins: readonly string[];
+}
+
+function parseArgs(argv: readonly string[]): SchemaArgs | { help: true } | { error: string } {
+  const kinds: string[] = [];
+  const plugins: string[] = [];
+  let outDir: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === '-h' || arg === '--help') return { help: true };
+    if (arg === '--out-dir' || arg === '--plugin') {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('-')) return { error: `${arg} needs a value` };
+      if (arg === '--out-dir') {
+        if (outDir !== undefined) return { error: '--out-dir was given twice; give it once' };
+        outDir = value;
+      } else plugins.push(value);
+      i += 1;
+    } else if (arg.startsWith('-')) return { error: `unknown option ${arg}; allowed: --out-dir, --plugin, --help` };
+    else kinds.push(arg);
+  }
+  return { kinds, plugins, ...(outDir === undefined ? {} : { outDir }) };
+}
+
+/**
+ * `sparse schema`: the JSON Schema of each experiment kind's configs, printed or written to
+ * `<kind>.schema.json` files (see its `--help`).
+ *
+ * @example
+ * ```ts
+ * import { nodeIo, schemaCommand } from '@sparse/cli';
+ *
+ * const code = await schemaCommand.run(['lth'], nodeIo());
+ * ```
+ */
+export const schemaCommand: CliCommand = {
+  name: 'schema',
+  summary: "Print or write the JSON Schema of each experiment kind's configs (for editors).",
+  usage: USAGE,
+  help: HELP,
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const args = parseArgs(argv);
+    if ('help' in args) {
+      io.stdout(HELP);
+      return 0;
+    }
+    if ('error' in args) {
+      io.stderr(`sparse schema: ${args.error}.\nUsage: ${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    const extra: SparsePlugin[] = [];
+    for (const spec of args.plugins) extra.push(await loadPlugin(resolvePluginSpec(spec, io.cwd, '--plugin'), '--plugin'));
+    const runtime = await createRuntime({ backend: 'cpu', plugins: [...builtInPlugins().map((builtIn) => builtIn.plugin), ...extra], onWarning: () => {} });
+    const kinds = args.kinds.length > 0 ? args.kinds : runtime.names(ExperimentKinds);
+    const schemas = kinds.map((kind) => [kind, `${JSON.stringify(experimentJsonSchema(runtime, kind), null, 2)}\n`] as const);
+    if (args.outDir === undefined) {
+      for (const [, text] of schemas) io.stdout(text);
+      return 0;
+    }
+    const dir = resolve(io.cwd, args.outDir);
+    await mkdir(dir, { recursive: true });
+    for (const [kind, text] of schemas) await writeFileAtomic(join(dir, `${kind}.schema.json`), text);
+    io.stdout(`Wrote ${schemas.map(([kind]) => `${kind}.schema.json`).join(', ')} to ${dir} (${(await readdir(dir)).length} files there).\n`);
+    return 0;
+  },
+};
