@@ -1,9 +1,11 @@
+import { randomPruneLevels } from '../branches/random-prune.js';
+import { impSchedule, type ImpUnit } from '../branches/schedule.js';
 import { pruneCount, prunePools } from '../imp/prune-masks.js';
-import type { BranchName } from '../imp/run-imp.js';
 import type { LthExperimentConfig } from './config.js';
 
 /**
- * One training run of a replicate: its unit id in the run directory, level and branch.
+ * One training run of a replicate: its unit id in the run directory, level and branch (the
+ * schedule `runImp` follows too).
  *
  * @example
  * ```ts
@@ -12,13 +14,7 @@ import type { LthExperimentConfig } from './config.js';
  * const unit: PlannedUnit = { id: 'seed-0/level-03/reinit', level: 3, branch: 'reinit', startStep: 0 };
  * ```
  */
-export interface PlannedUnit {
-  readonly id: string;
-  readonly level: number;
-  readonly branch: BranchName;
-  /** The iteration training starts at (0 for the dense level 0, the rewind step otherwise). */
-  readonly startStep: number;
-}
+export type PlannedUnit = ImpUnit;
 
 /**
  * The schedule of an experiment, the same in every replicate.
@@ -97,7 +93,8 @@ export function predictedRemaining(layerSizes: readonly number[], rates: LthExpe
 
 /**
  * Plans an experiment: round length, levels, the baselines' levels (random-pruning targets given
- * as percent remaining go to the level whose predicted Pm is nearest) and the units of a replicate.
+ * as percent remaining go to the level whose predicted Pm is nearest) and the units of a replicate
+ * (the IMP schedule, `impSchedule`).
  *
  * @example
  * ```ts
@@ -113,27 +110,8 @@ export function planExperiment(config: LthExperimentConfig, trainCount: number):
   const iterations = config.iterations ?? (config.epochsPerRound ?? 1) * stepsPerEpoch;
   const remaining = predictedRemaining(config.model.layerSizes, config.rates, config.mode === 'mir-l' ? 'global' : config.scope, config.rounds);
   const random = config.branches.randomPrune;
-  const randomPruneLevels =
-    random === undefined
-      ? []
-      : [...new Set(random.levels ?? (random.remaining ?? []).map((percent) => nearestLevel(remaining, percent / 100)))].sort((a, b) => a - b);
+  const randomPruneLevelList = random === undefined ? [] : randomPruneLevels(random, remaining);
   const oneShotLevels = [...new Set(config.branches.oneShot?.levels ?? [])].sort((a, b) => a - b);
-  const k = config.rewindStep;
-  const level = (l: number) => `level-${String(l).padStart(2, '0')}`;
-  const units: PlannedUnit[] = [];
-  for (let l = 0; l <= config.rounds; l += 1) {
-    units.push({ id: `${level(l)}/ticket`, level: l, branch: 'ticket', startStep: l === 0 ? 0 : k });
-    if (l === 0) for (const target of oneShotLevels) units.push({ id: `${level(target)}/one-shot`, level: target, branch: 'one-shot', startStep: k });
-    if (l > 0 && config.branches.reinit) units.push({ id: `${level(l)}/reinit`, level: l, branch: 'reinit', startStep: k });
-    if (l > 0 && randomPruneLevels.includes(l)) units.push({ id: `${level(l)}/random-prune`, level: l, branch: 'random-prune', startStep: k });
-  }
-  return { trainCount, iterations, stepsPerEpoch, remaining, randomPruneLevels, oneShotLevels, units };
-}
-
-function nearestLevel(remaining: readonly number[], target: number): number {
-  let best = 1;
-  for (let l = 1; l < remaining.length; l += 1) {
-    if (Math.abs(Math.log((remaining[l] as number) / target)) < Math.abs(Math.log((remaining[best] as number) / target))) best = l;
-  }
-  return best;
+  const units = impSchedule({ rounds: config.rounds, rewindStep: config.rewindStep, reinit: config.branches.reinit, randomPruneLevels: randomPruneLevelList, oneShotLevels });
+  return { trainCount, iterations, stepsPerEpoch, remaining, randomPruneLevels: randomPruneLevelList, oneShotLevels, units };
 }

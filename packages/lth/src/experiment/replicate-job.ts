@@ -4,16 +4,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createScorer, deriveSeed, readMaskFile, registerGradients, writeMaskFile, cpuBackendProvider, type BinaryMaskSet, type Scorer } from '@sparse/core';
 import { createBatchLoader, loadFashionMnist, splitValidation } from '@sparse/datasets';
 import { attachRunDirectory, runUnits, type JsonObject, type RunUnit, type UnitContext, type WorkerJobContext } from '@sparse/experiments';
+import type { BranchRun } from '../branches/branch-run.js';
+import { runImpUnit } from '../branches/run-unit.js';
+import { levelName } from '../branches/schedule.js';
+import { impSetup, type ScoringSource } from '../branches/setup.js';
+import type { ImpStore } from '../branches/store.js';
 import { createMlp, type LthModel } from '../model/mlp.js';
-import { assignParameterValues, readParameterValues, type ParameterValues } from '../imp/parameter-values.js';
-import { defaultPrunable, impPruneStep, mirlPrunable, oneShotPools } from '../imp/prune-step.js';
-import { prunePools, remainingFraction } from '../imp/prune-masks.js';
-import { shuffleMasks } from '../imp/shuffle-masks.js';
+import type { ParameterValues } from '../imp/parameter-values.js';
 import { createEvaluator } from '../training/evaluator.js';
 import { trainRound } from '../training/train-round.js';
 import type { LthExperimentConfig } from './config.js';
 import { decodeRoundCheckpoint, encodeRoundCheckpoint, snapshotToValues, valuesToSnapshot } from './checkpoint-codec.js';
-import { planExperiment, type PlannedUnit } from './plan.js';
+import { planExperiment } from './plan.js';
 
 /**
  * What the main thread sends a worker for one replicate.
@@ -71,20 +73,17 @@ async function activateBackend(backend: LthExperimentConfig['backend']): Promise
   await registerGradients();
 }
 
-function levelName(level: number): string {
-  return `level-${String(level).padStart(2, '0')}`;
-}
-
 function scorerFor(config: LthExperimentConfig, seed: number): Scorer {
   return config.scorer === 'random' ? createScorer('random', { seed: deriveSeed(seed, 'random-scores') }) : createScorer(config.scorer);
 }
 
 /**
  * Runs one replicate (one seed) of a lottery-ticket experiment inside a worker thread: every
- * level's ticket and the baselines, as resumable units of the run directory (checkpoints every
- * `checkpointEvery` iterations; a killed run continues where it stopped and ends with the same
- * masks and metrics). Masks go to `masks/seed-<s>/level-<LL>.safetensors` (core's packed mask
- * files), metrics to `metrics/seed-<s>/…jsonl`, summaries to `units/…json`.
+ * level's ticket and the baselines, with the same schedule and branch bodies as `runImp`
+ * (`src/branches/`), as resumable units of the run directory (checkpoints every `checkpointEvery`
+ * iterations; a killed run continues where it stopped and ends with the same masks and metrics).
+ * Masks go to `masks/seed-<s>/level-<LL>.safetensors` (core's packed mask files), metrics to
+ * `metrics/seed-<s>/…jsonl`, summaries to `units/…json`.
  *
  * @example
  * ```ts
@@ -106,15 +105,24 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
   const model = createMlp({ layerSizes: config.model.layerSizes, seed });
   const valEvaluator = createEvaluator(validation);
   const testEvaluator = createEvaluator(data.test);
-  const mirl = config.mode === 'mir-l';
-  const prunable = mirl ? mirlPrunable(model.parameters) : defaultPrunable(model.parameters);
-  const scope = mirl ? 'global' : config.scope;
   const shapes = new Map(model.parameters.map((p) => [p.name, [...p.variable.shape]] as const));
-  const sizes = new Map(prunable.map((name) => [name, model.parameters.find((p) => p.name === name)?.variable.size ?? 0] as const));
   const theta0 = model.initialValues(seed, 'init');
   const scorer = scorerFor(config, seed);
   const T = plan.iterations;
-  const k = config.rewindStep;
+  const setup = impSetup({
+    parameters: model.parameters,
+    seed,
+    rounds: config.rounds,
+    rates: config.rates,
+    mode: config.mode,
+    scope: config.scope,
+    rewindStep: config.rewindStep,
+    scorer,
+    shuffle: config.branches.randomPrune?.shuffle,
+    oneShotLevels: plan.oneShotLevels,
+    reinitValues: () => model.initialValues(seed, 'reinit'),
+    ...(scorer.requiresData ? { scoringInput: () => scoringSource(model, loader) } : {}),
+  });
 
   const maskPath = (level: number) => run.file('masks', `seed-${seed}`, `${levelName(level)}.safetensors`);
   const saveMasks = async (path: string, masks: BinaryMaskSet) => {
@@ -123,47 +131,36 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
   };
   const rewindStore = run.store(`states/seed-${seed}/rewind`);
   const trainedStore = run.store(`states/seed-${seed}/dense-trained`);
-  const rewindPoint = async (): Promise<ParameterValues> => (k === 0 ? theta0 : snapshotToValues(await rewindStore.load('theta-k')));
-  const loadMasks = async (level: number): Promise<BinaryMaskSet> => (level === 0 ? new Map() : readMaskFile(maskPath(level)));
+  /** What the branch bodies hand on, kept in the run directory so that a resumed run finds it. */
+  const store: ImpStore = {
+    theta0,
+    loadMasks: (level) => readMaskFile(maskPath(level)),
+    saveMasks: (level, masks) => saveMasks(maskPath(level), masks),
+    loadRewindPoint: async () => snapshotToValues(await rewindStore.load('theta-k')),
+    saveRewindPoint: async (values) => void (await rewindStore.save('theta-k', valuesToSnapshot(values, shapes))),
+    loadDenseTrained: async () => snapshotToValues(await trainedStore.load('weights')),
+    saveDenseTrained: async (values) => void (await trainedStore.save('weights', valuesToSnapshot(values, shapes))),
+    saveOneShotMasks: (level, masks) => saveMasks(run.file('masks', `seed-${seed}`, `one-shot-${levelName(level)}.safetensors`), masks),
+  };
 
   const units = plan.units.map((u) => ({ ...u, id: `seed-${seed}/${u.id}` }));
   const unitWork = units.map((u) => T - u.startStep);
   const totalWork = unitWork.reduce((a, b) => a + b, 0);
   let doneBefore = 0;
 
-  const prune = async (masks: BinaryMaskSet, pools?: ReturnType<typeof prunePools>) => {
-    const scoring = scorer.requiresData ? scoringInput(model, loader) : undefined;
-    try {
-      return await impPruneStep({
-      parameters: model.parameters,
-      prunable,
-      masks,
-      rates: config.rates,
-      outputParameter: prunable[prunable.length - 1] ?? model.outputParameter,
-      scope,
-      selection: mirl ? 'percentile' : 'exact',
-      scorer,
-      ...(pools === undefined ? {} : { pools }),
-      ...(scoring === undefined ? {} : { scoring }),
-      });
-    } finally {
-      if (scoring !== undefined) tf.dispose([scoring.batch.x, scoring.batch.y]);
-    }
-  };
-
-  const trainUnit = async (unit: PlannedUnit, index: number, ctx: UnitContext, masks: BinaryMaskSet, start: () => Promise<ParameterValues>): Promise<UnitSummary> => {
-    const remaining = remainingFraction(masks, sizes);
+  /** Trains one branch run as a resumable unit: reset unless resuming, checkpoints, metrics, progress. */
+  const trainUnit = async (branch: BranchRun, index: number, ctx: UnitContext): Promise<UnitSummary> => {
     const resume = ctx.resume === undefined ? undefined : decodeRoundCheckpoint(ctx.resume);
-    if (resume === undefined) assignParameterValues(model.parameters, await start(), masks);
-    const tags = { seed, level: unit.level, branch: unit.branch, remaining };
+    if (resume === undefined) await branch.reset();
+    const tags = { seed, level: branch.level, branch: branch.branch, remaining: branch.remaining };
     let lastReport = 0;
     const result = await trainRound({
       model,
-      masks,
+      masks: branch.masks,
       batches: loader,
       learningRate: config.optimizer.learningRate,
       kernels: config.optimizer.kernels,
-      startStep: unit.startStep,
+      startStep: branch.startStep,
       endStep: T,
       evalEvery: config.evalEvery,
       validate: () => valEvaluator.evaluate(model.forward),
@@ -173,9 +170,7 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
       checkpointEvery: config.checkpointEvery,
       onCheckpoint: (checkpoint) => ctx.checkpoint(`iteration-${String(checkpoint.iteration).padStart(7, '0')}`, encodeRoundCheckpoint(checkpoint, shapes)),
       ...(resume === undefined ? {} : { resume }),
-      ...(unit.branch === 'ticket' && unit.level === 0 && k > 0
-        ? { snapshotAt: [k], onSnapshot: async (_: number, values: ParameterValues) => void (await rewindStore.save('theta-k', valuesToSnapshot(values, shapes))) }
-        : {}),
+      ...(branch.rewindStep === undefined ? {} : { snapshotAt: [branch.rewindStep], onSnapshot: (_: number, values: ParameterValues) => branch.rewind?.(values) }),
       onProgress: (done) => {
         if (done - lastReport >= 25 || done === unitWork[index]) {
           lastReport = done;
@@ -199,28 +194,7 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
   const runUnitsList: RunUnit[] = units.map((unit, index) => ({
     id: unit.id,
     label: `seed ${seed}, ${unit.branch} level ${unit.level}`,
-    run: async (ctx: UnitContext) => {
-      let summary: UnitSummary;
-      if (unit.branch === 'ticket') {
-        const masks = await loadMasks(unit.level);
-        summary = await trainUnit(unit, index, ctx, masks, async () => (unit.level === 0 ? theta0 : rewindPoint()));
-        if (unit.level === 0 && plan.oneShotLevels.length > 0) await trainedStore.save('weights', valuesToSnapshot(readParameterValues(model.parameters), shapes));
-        if (unit.level < config.rounds) await saveMasks(maskPath(unit.level + 1), await prune(masks));
-      } else if (unit.branch === 'reinit') {
-        const masks = await loadMasks(unit.level);
-        summary = await trainUnit(unit, index, ctx, masks, async () => model.initialValues(seed, 'reinit'));
-      } else if (unit.branch === 'random-prune') {
-        const masks = shuffleMasks(await loadMasks(unit.level), config.branches.randomPrune?.shuffle ?? 'layerwise', deriveSeed(seed, 'random-prune', levelName(unit.level)));
-        summary = await trainUnit(unit, index, ctx, masks, rewindPoint);
-      } else {
-        assignParameterValues(model.parameters, snapshotToValues(await trainedStore.load('weights')));
-        const pools = oneShotPools(prunePools(prunable, config.rates, prunable[prunable.length - 1], scope), unit.level);
-        const masks = await prune(new Map(), pools);
-        await saveMasks(run.file('masks', `seed-${seed}`, `one-shot-${levelName(unit.level)}.safetensors`), masks);
-        summary = await trainUnit(unit, index, ctx, masks, rewindPoint);
-      }
-      return summary as unknown as JsonObject;
-    },
+    run: async (ctx: UnitContext) => (await runImpUnit({ setup, store, train: (branch) => trainUnit(branch, index, ctx) }, unit)) as unknown as JsonObject,
   }));
 
   try {
@@ -247,12 +221,15 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
   }
 }
 
-/** A fixed batch (the first of epoch 0) and the loss, for data-driven scorers. */
-function scoringInput(model: LthModel, loader: ReturnType<typeof createBatchLoader>) {
+/** A fixed batch (the first of epoch 0) and the loss, for data-driven scorers; disposed after the prune. */
+function scoringSource(model: LthModel, loader: ReturnType<typeof createBatchLoader>): ScoringSource {
   const batch = loader.batch(0, 0);
   return {
-    batch,
-    loss: model.loss,
-    model: { forward: model.forward, variables: model.parameters.map((p) => p.variable), inputShape: [batch.x.shape[1]] },
+    input: {
+      batch,
+      loss: model.loss,
+      model: { forward: model.forward, variables: model.parameters.map((p) => p.variable), inputShape: [batch.x.shape[1]] },
+    },
+    dispose: () => tf.dispose([batch.x, batch.y]),
   };
 }

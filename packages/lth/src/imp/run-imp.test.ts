@@ -152,3 +152,36 @@ describe('runImp', () => {
     expect(tensorsAtEnd).toBe(tensorsAtStart);
   });
 });
+
+describe('runImp reporting', () => {
+  it('reports each level once, in order, with the one-shot runs at their target level', async () => {
+    const model = createMlp({ layerSizes: LAYERS, seed: 2 });
+    const reported: number[] = [];
+    const order: string[] = [];
+    const result = await runImp({
+      parameters: model.parameters,
+      seed: 2,
+      rounds: 3,
+      rates: { default: 0.3 },
+      branches: { reinit: [2], randomPrune: { levels: [3] }, oneShot: { levels: [3, 1] } },
+      reinitValues: () => model.initialValues(2, 'reinit'),
+      onLevel: (level) => void reported.push(level.level),
+      train: async (context) => {
+        order.push(`${context.branch}@${context.level}`);
+        return `${context.branch}@${context.level}`;
+      },
+    });
+    model.dispose();
+    expect(order).toEqual(['ticket@0', 'one-shot@1', 'one-shot@3', 'ticket@1', 'ticket@2', 'reinit@2', 'ticket@3', 'random-prune@3']);
+    expect(reported).toEqual([0, 1, 2, 3]);
+    expect(result.levels.map((l) => Object.keys(l.runs))).toEqual([['ticket'], ['ticket', 'one-shot'], ['ticket', 'reinit'], ['ticket', 'random-prune', 'one-shot']]);
+    expect(result.levels[1]!.remaining).toBeCloseTo(1 - (28 + 21 + 2) / 186, 12); // 30% of fc1 and fc2, 15% (default / 2) of the output kernel
+  });
+
+  it('fails when train does not hand back θk at the rewind step', async () => {
+    const model = createMlp({ layerSizes: LAYERS, seed: 2 });
+    const run = runImp({ parameters: model.parameters, seed: 2, rounds: 1, rates: { default: 0.3 }, rewindStep: 4, train: async () => 0 });
+    await expect(run).rejects.toMatchObject({ code: 'E_INTERNAL' });
+    model.dispose();
+  });
+});

@@ -1,23 +1,15 @@
-import { SparseError, deriveSeed, type BinaryMaskSet, type NamedParameter, type Scorer, type ScoringInput } from '@sparse/core';
-import { assignParameterValues, readParameterValues, type ParameterValues } from './parameter-values.js';
-import { defaultPrunable, impPruneStep, mirlPrunable, oneShotPools, type ImpSelection } from './prune-step.js';
-import { prunePools, remainingFraction, type PruningScope } from './prune-masks.js';
+import { SparseError, type BinaryMaskSet, type NamedParameter, type Scorer, type ScoringInput } from '@sparse/core';
+import type { ImpUnitContext } from '../branches/branch-run.js';
+import { runImpUnit } from '../branches/run-unit.js';
+import { impSchedule, type BranchName } from '../branches/schedule.js';
+import { impSetup } from '../branches/setup.js';
+import { memoryImpStore } from '../branches/store.js';
+import { readParameterValues, type ParameterValues } from './parameter-values.js';
+import { remainingFraction, type PruningScope } from './prune-masks.js';
 import type { PruningRates } from './rates.js';
-import { shuffleMasks, type ShuffleMode } from './shuffle-masks.js';
+import type { ShuffleMode } from './shuffle-masks.js';
 
-/**
- * The kinds of training run an IMP experiment makes: the winning ticket (level 0 is the dense
- * network), random re-initialisation (same mask, new init), random pruning (shuffled mask) and
- * one-shot pruning.
- *
- * @example
- * ```ts
- * import type { BranchName } from '@sparse/lth';
- *
- * const branch: BranchName = 'reinit';
- * ```
- */
-export type BranchName = 'ticket' | 'reinit' | 'random-prune' | 'one-shot';
+export type { BranchName } from '../branches/schedule.js';
 
 /**
  * What the `train` callback of {@link runImp} is told. The network already holds its starting
@@ -137,13 +129,11 @@ export interface ImpResult<T> {
   readonly rewindPoint: ParameterValues;
 }
 
-function wants(option: boolean | readonly number[] | undefined, level: number): boolean {
-  return option === true || (Array.isArray(option) && option.includes(level));
-}
-
 /**
  * Iterative magnitude pruning (Frankle & Carbin 2019; spec A.1–A.3, A.6), model-agnostic: it
- * works on named parameters and a `train` callback.
+ * works on named parameters and a `train` callback, in memory. It runs the same schedule and the
+ * same branch bodies (`src/branches/`) as the resumable replicate of `sparse run`, so the same
+ * rules give the same masks and, with the same training, the same results.
  *
  * 1. θ0 = the parameters' current values. Level 0 trains the dense network; with `rewindStep` k,
  *    level 0 hands back θk after k iterations.
@@ -153,11 +143,12 @@ function wants(option: boolean | readonly number[] | undefined, level: number): 
  *    `train` gets a fresh start each round (make a fresh optimizer, use the same data order).
  * 3. Baselines at the levels asked for, always from the ticket's mask of that level: random
  *    re-initialisation (`reinitValues`, masked), random pruning (the mask shuffled layerwise /
- *    globally / evenly with seeds from `seed`), and one-shot pruning from the dense trained weights.
+ *    globally / evenly with the seed `deriveSeed(seed, 'random-prune', 'level-LL')`), and one-shot
+ *    pruning from the dense trained weights (run right after level 0, targets in increasing order).
  *
- * MIR-L mode: global scope, percentile threshold, prunable = {@link mirlPrunable}, reset to θ0.
+ * MIR-L mode: global scope, percentile threshold, prunable = `mirlPrunable`, reset to θ0.
  *
- * @throws SparseError `E_CONFIG` for invalid rounds, rewind step, or an unknown output parameter.
+ * @throws SparseError `E_CONFIG` for invalid rounds, rewind step, one-shot levels, or an unknown output parameter.
  *
  * @example
  * ```ts
@@ -181,101 +172,81 @@ function wants(option: boolean | readonly number[] | undefined, level: number): 
  */
 export async function runImp<T>(options: ImpOptions<T>): Promise<ImpResult<T>> {
   const { parameters, rounds } = options;
-  const mirl = options.mode === 'mir-l';
-  const rewindStep = mirl ? 0 : (options.rewindStep ?? 0);
-  if (!Number.isSafeInteger(rounds) || rounds < 0) {
-    throw new SparseError('E_CONFIG', `rounds must be an integer >= 0, got ${String(rounds)}.`, { field: 'rounds', received: rounds, allowed: 'integers >= 0' });
-  }
-  if (!Number.isSafeInteger(rewindStep) || rewindStep < 0) {
-    throw new SparseError('E_CONFIG', `rewindStep must be an integer >= 0, got ${String(rewindStep)}.`, { field: 'rewindStep', received: rewindStep, allowed: 'integers >= 0' });
-  }
-  const prunable = options.prunable ?? (mirl ? mirlPrunable(parameters) : defaultPrunable(parameters));
-  const outputParameter = options.outputParameter ?? prunable[prunable.length - 1];
-  if (outputParameter !== undefined && !prunable.includes(outputParameter)) {
-    throw new SparseError('E_CONFIG', `outputParameter '${outputParameter}' is not prunable; prunable: ${prunable.join(', ')}.`, { field: 'outputParameter', received: outputParameter, allowed: prunable });
-  }
-  const scope: PruningScope = mirl ? 'global' : (options.scope ?? 'layerwise');
-  const selection: ImpSelection = mirl ? 'percentile' : 'exact';
-  const sizes = new Map(prunable.map((name) => [name, parameters.find((p) => p.name === name)?.variable.size ?? 0] as const));
-  const onWarning = options.onWarning === undefined ? {} : { onWarning: options.onWarning };
+  const branches = options.branches;
+  const { scoringInput, reinitValues } = options;
+  const setup = impSetup({
+    parameters,
+    seed: options.seed,
+    rounds,
+    rates: options.rates,
+    mode: options.mode,
+    scope: options.scope,
+    prunable: options.prunable,
+    outputParameter: options.outputParameter,
+    rewindStep: options.rewindStep,
+    scorer: options.scorer,
+    shuffle: branches?.randomPrune?.shuffle,
+    oneShotLevels: branches?.oneShot?.levels,
+    onWarning: options.onWarning,
+    ...(scoringInput === undefined ? {} : { scoringInput: (level: number) => ({ input: scoringInput.call(options, level) }) }),
+    ...(reinitValues === undefined ? {} : { reinitValues: () => reinitValues.call(options) }),
+  });
+  const store = memoryImpStore(readParameterValues(parameters));
+  const random = branches?.randomPrune;
+  const units = impSchedule({
+    rounds,
+    rewindStep: setup.rewindStep,
+    reinit: branches?.reinit ?? false,
+    randomPruneLevels: random === undefined ? [] : (random.levels ?? Array.from({ length: rounds }, (_, i) => i + 1)),
+    oneShotLevels: setup.oneShotLevels,
+  });
 
-  const theta0 = readParameterValues(parameters);
-  let rewindPoint: ParameterValues = theta0;
-  let masks: BinaryMaskSet = new Map();
-  const levels: ImpLevel<T>[] = [];
-  const pendingOneShot = new Map<number, T>();
-  for (const target of options.branches?.oneShot?.levels ?? []) {
-    if (!Number.isSafeInteger(target) || target < 1) {
-      throw new SparseError('E_CONFIG', `branches.oneShot.levels must hold integers >= 1, got ${String(target)}.`, { field: 'branches.oneShot.levels', received: target });
-    }
-  }
-
-  const prune = (current: BinaryMaskSet, level: number, pools?: ReturnType<typeof prunePools>) =>
-    impPruneStep({
-      parameters,
-      prunable,
-      masks: current,
-      rates: options.rates,
-      scope,
-      selection,
-      ...(outputParameter === undefined ? {} : { outputParameter }),
-      ...(options.scorer === undefined ? {} : { scorer: options.scorer }),
-      ...(options.scoringInput === undefined ? {} : { scoring: options.scoringInput(level) }),
-      ...(pools === undefined ? {} : { pools }),
-      ...onWarning,
-    });
-
-  for (let level = 0; level <= rounds; level += 1) {
-    const runs: Partial<Record<BranchName, T>> = {};
-    const startStep = level === 0 ? 0 : rewindStep;
-    if (level === 0) {
-      let captured: ParameterValues | undefined;
-      runs.ticket = await options.train({
-        level,
-        branch: 'ticket',
-        masks,
-        startStep: 0,
-        ...(rewindStep > 0 ? { rewindStep, rewind: (values: ParameterValues) => void (captured = values) } : {}),
+  const imp: ImpUnitContext<T> = {
+    setup,
+    store,
+    train: async (run) => {
+      await run.reset();
+      let handedBack = false;
+      const rewind = run.rewind;
+      const result = await options.train({
+        level: run.level,
+        branch: run.branch,
+        masks: run.masks,
+        startStep: run.startStep,
+        ...(run.rewindStep === undefined || rewind === undefined
+          ? {}
+          : {
+              rewindStep: run.rewindStep,
+              rewind: (values: ParameterValues) => {
+                handedBack = true;
+                void rewind(values);
+              },
+            }),
       });
-      if (rewindStep > 0) {
-        if (captured === undefined) throw new SparseError('E_INTERNAL', `train did not hand back the weights at the rewind step ${rewindStep} of level 0.`, { field: 'rewindStep' });
-        rewindPoint = captured;
+      if (run.rewindStep !== undefined && !handedBack) {
+        throw new SparseError('E_INTERNAL', `train did not hand back the weights at the rewind step ${run.rewindStep} of level 0.`, { field: 'rewindStep' });
       }
-    } else {
-      runs.ticket = await options.train({ level, branch: 'ticket', masks, startStep });
-    }
-    const trained = readParameterValues(parameters);
-    const next = level < rounds ? await prune(masks, level) : undefined;
+      return result;
+    },
+  };
 
-    if (level === 0 && options.branches?.oneShot !== undefined) {
-      for (const target of options.branches.oneShot.levels) {
-        assignParameterValues(parameters, trained);
-        const pools = oneShotPools(prunePools(prunable, options.rates, outputParameter, scope), target);
-        const oneShotMasks = await prune(new Map(), target, pools);
-        assignParameterValues(parameters, rewindPoint, oneShotMasks);
-        pendingOneShot.set(target, await options.train({ level: target, branch: 'one-shot', masks: oneShotMasks, startStep: rewindStep }));
-      }
-    }
-    if (level > 0 && wants(options.branches?.reinit, level)) {
-      if (options.reinitValues === undefined) throw new SparseError('E_CONFIG', 'branches.reinit needs reinitValues.', { field: 'reinitValues' });
-      assignParameterValues(parameters, options.reinitValues(), masks);
-      runs.reinit = await options.train({ level, branch: 'reinit', masks, startStep });
-    }
-    const random = options.branches?.randomPrune;
-    if (level > 0 && random !== undefined && (random.levels === undefined || random.levels.includes(level))) {
-      const shuffled = shuffleMasks(masks, random.shuffle ?? 'layerwise', deriveSeed(options.seed, 'random-prune', `level-${level}`));
-      assignParameterValues(parameters, rewindPoint, shuffled);
-      runs['random-prune'] = await options.train({ level, branch: 'random-prune', masks: shuffled, startStep });
-    }
-    const oneShot = pendingOneShot.get(level);
-    if (oneShot !== undefined) runs['one-shot'] = oneShot;
-    const entry: ImpLevel<T> = { level, remaining: remainingFraction(masks, sizes), masks, runs };
+  const levels: ImpLevel<T>[] = [];
+  const runs = new Map<number, Partial<Record<BranchName, T>>>();
+  const oneShot = new Map<number, T>();
+  const finish = async (level: number): Promise<void> => {
+    const masks: BinaryMaskSet = level === 0 ? new Map() : (store.masks.get(level) ?? new Map());
+    const entry: ImpLevel<T> = { level, remaining: remainingFraction(masks, setup.sizes), masks, runs: { ...runs.get(level) } };
+    const shot = oneShot.get(level);
+    if (shot !== undefined) entry.runs['one-shot'] = shot;
     levels.push(entry);
     await options.onLevel?.(entry);
-    if (next !== undefined) {
-      masks = next;
-      assignParameterValues(parameters, rewindPoint, masks);
-    }
+  };
+  for (const unit of units) {
+    if (unit.branch === 'ticket' && unit.level > 0) await finish(unit.level - 1);
+    const result = await runImpUnit(imp, unit);
+    if (unit.branch === 'one-shot') oneShot.set(unit.level, result);
+    else runs.set(unit.level, { ...runs.get(unit.level), [unit.branch]: result });
   }
-  return { levels, theta0, rewindPoint };
+  await finish(rounds);
+  return { levels, theta0: store.theta0, rewindPoint: store.rewindPoint ?? store.theta0 };
 }
