@@ -1,6 +1,6 @@
 /**
  * A minimal WebAssembly binary encoder for hand-written benchmark modules (bench/simd-peak.ts),
- * in the style of packages/core/src/training/adam-simd.ts: modules are assembled from their
+ * in the style of packages/core/src/wasm/adam-simd.ts: modules are assembled from their
  * instruction bytes, no build step. Only what the benchmarks use: numeric types, locals,
  * block/loop/br_if, i32/f32 arithmetic and a few SIMD opcodes, exported functions, no memory.
  */

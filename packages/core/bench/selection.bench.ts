@@ -7,7 +7,7 @@
  * the time of a full `Float32Array.prototype.sort` of the same scores (a sort-based selection's
  * lower bound) for sizes up to 1e7.
  */
-import { pruneLowest } from '../src/pruning/select.js';
+import { pruneLowest } from '../src/selection/select.js';
 import { Random } from '../src/random/random.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);

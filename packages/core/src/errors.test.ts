@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SparseError, isSparseError } from './errors.js';
+import { SPARSE_ERROR_CODES, SparseError, isSparseError, isSparseErrorCode } from './errors.js';
 
 describe('SparseError', () => {
   it('carries a code, a message and details', () => {
@@ -27,5 +27,15 @@ describe('SparseError', () => {
   it('is recognised when it comes from another copy of the library', () => {
     const foreign = Object.assign(new Error('x'), { name: 'SparseError', code: 'E_IO' });
     expect(isSparseError(foreign, 'E_IO')).toBe(true);
+  });
+});
+
+describe('SPARSE_ERROR_CODES', () => {
+  it('lists each code once, and isSparseErrorCode accepts exactly those', () => {
+    expect(new Set(SPARSE_ERROR_CODES).size).toBe(SPARSE_ERROR_CODES.length);
+    expect(Object.isFrozen(SPARSE_ERROR_CODES)).toBe(true);
+    for (const code of SPARSE_ERROR_CODES) expect(isSparseErrorCode(code)).toBe(true);
+    expect(isSparseErrorCode('ENOENT')).toBe(false);
+    expect(isSparseErrorCode(undefined)).toBe(false);
   });
 });

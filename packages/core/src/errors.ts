@@ -1,5 +1,5 @@
 /**
- * Machine-readable codes carried by every {@link SparseError}.
+ * Every {@link SparseErrorCode}, in one list (the type is derived from it):
  *
  * - `E_CONFIG`: a configuration or option value is invalid.
  * - `E_ARGUMENT`: a function argument is invalid (wrong shape, range or type).
@@ -13,6 +13,29 @@
  *
  * @example
  * ```ts
+ * import { SPARSE_ERROR_CODES } from '@sparse/core';
+ *
+ * console.log(SPARSE_ERROR_CODES.includes('E_IO')); // true
+ * ```
+ */
+export const SPARSE_ERROR_CODES = Object.freeze([
+  'E_CONFIG',
+  'E_ARGUMENT',
+  'E_PLUGIN',
+  'E_NOT_FOUND',
+  'E_BACKEND_UNAVAILABLE',
+  'E_FROZEN',
+  'E_IO',
+  'E_FORMAT',
+  'E_INTERNAL',
+] as const);
+
+/**
+ * Machine-readable codes carried by every {@link SparseError}: one of {@link SPARSE_ERROR_CODES},
+ * which says what each means.
+ *
+ * @example
+ * ```ts
  * import { SparseError, type SparseErrorCode } from '@sparse/core';
  *
  * function isConfigProblem(error: unknown): boolean {
@@ -21,16 +44,22 @@
  * }
  * ```
  */
-export type SparseErrorCode =
-  | 'E_CONFIG'
-  | 'E_ARGUMENT'
-  | 'E_PLUGIN'
-  | 'E_NOT_FOUND'
-  | 'E_BACKEND_UNAVAILABLE'
-  | 'E_FROZEN'
-  | 'E_IO'
-  | 'E_FORMAT'
-  | 'E_INTERNAL';
+export type SparseErrorCode = (typeof SPARSE_ERROR_CODES)[number];
+
+/**
+ * Tells whether a value is one of the {@link SPARSE_ERROR_CODES}, e.g. the `code` of an error that
+ * crossed a worker boundary as plain data.
+ *
+ * @example
+ * ```ts
+ * import { isSparseErrorCode } from '@sparse/core';
+ *
+ * console.log(isSparseErrorCode('E_IO'), isSparseErrorCode('ENOENT')); // true false
+ * ```
+ */
+export function isSparseErrorCode(value: unknown): value is SparseErrorCode {
+  return typeof value === 'string' && (SPARSE_ERROR_CODES as readonly string[]).includes(value);
+}
 
 /**
  * Structured context attached to a {@link SparseError}: which field or name was wrong and what

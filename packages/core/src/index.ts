@@ -1,6 +1,9 @@
-export { SparseError, isSparseError, type SparseErrorCode, type SparseErrorDetails } from './errors.js';
+export { SPARSE_ERROR_CODES, SparseError, isSparseError, isSparseErrorCode, type SparseErrorCode, type SparseErrorDetails } from './errors.js';
 export { createToken, type Token } from './token.js';
-export { Scorers, Pruners, Schedules, Regularizers, CoreTokens } from './tokens.js';
+export { Scorers, Pruners, Schedules, Regularizers, Patterns, Allocations, TrainingEngines, CoreTokens } from './tokens.js';
+export type { EngineStartOptions, EngineStepper, TrainableModel, TrainingEngine } from './contracts/training-engine.js';
+export { captureAdamState, restoreAdamState, type AdamState } from './training/adam-state.js';
+export { optimizerEngine } from './training/optimizer-engine.js';
 
 export type { NamedParameter, ParameterRole } from './contracts/parameter.js';
 export { DEFAULT_PRUNABLE_ROLES } from './contracts/parameter.js';
@@ -24,6 +27,7 @@ export type { BackendProvider } from './backends/backend-provider.js';
 export { cpuBackend, cpuBackendProvider, CPU_BACKEND_PLUGIN_ID } from './backends/cpu-backend.js';
 export { gradientsRegistered, registerGradients } from './backends/register-gradients.js';
 export { nodeFileSystem } from './io/node-builtins.js';
+export { tsxEsmApiUrl } from './io/tsx-api.js';
 export {
   removeTemporaryFiles,
   syncDirectory,
@@ -121,6 +125,9 @@ export type { FixedPattern, PatternTensor, PatternUnits, PruningPattern, UnitPat
 export { assertSeed, deriveSeed, mix32 } from './random/derive-seed.js';
 export { Random } from './random/random.js';
 export { pruneLowest, pruneLowestAcross, valueAtRank, type SelectionOptions, type SelectionSegment } from './selection/select.js';
+export { CUT_ALL, CUT_NONE, RadixSelect, countCut, markCut } from './selection/radix-select.js';
+export type { Cut } from './selection/selection-types.js';
+export { floorCount } from './selection/rounding.js';
 export { SELECTION_MODES, isSelectionMode } from './selection/modes.js';
 export { createPruner, ScorePruner, type PruneOutcome, type PrunerOptions, type TensorPruneReport } from './pruning/score-pruner.js';
 export { pruneParameters, type PruneParametersOptions } from './pruning/prune-parameters.js';
@@ -147,8 +154,8 @@ export { synflowScorer } from './scoring/synflow.js';
 export { iterativeSynFlow, type IterativeSynFlowOptions } from './pruning/iterative-synflow.js';
 export { taylorScorer, type TaylorScorerOptions } from './scoring/taylor.js';
 export { MovementScores, type MovementScoresOptions } from './scoring/movement.js';
-export { createScorer, SCORER_OPTIONS, type ScorerName } from './scoring/create-scorer.js';
 export { sparseToolkit, TOOLKIT_PLUGIN_ID } from './toolkit-plugin.js';
+export { TOOLKIT_OPTIONS } from './toolkit-options.js';
 export { FusedAdamOptimizer, fusedAdam, isMaskAwareOptimizer, type MaskAwareOptimizer } from './training/fused-adam.js';
 export { fusedDense, type FusedDenseOptions } from './training/fused-dense.js';
 export { simdKernelsFor, type SimdKernels } from './wasm/simd-kernels.js';

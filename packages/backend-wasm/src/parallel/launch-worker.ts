@@ -1,11 +1,8 @@
 import type { Worker, WorkerOptions } from 'node:worker_threads';
-import { SparseError } from '@sparse/core';
+import { SparseError, tsxEsmApiUrl } from '@sparse/core';
 
 interface WorkerBuiltins {
   readonly Worker: new (filename: string | URL, options?: WorkerOptions) => Worker;
-  readonly createRequire: (from: string | URL) => { resolve(id: string): string };
-  readonly pathToFileURL: (path: string) => URL;
-  readonly readFileSync: (path: string, encoding: 'utf8') => string;
 }
 
 /** Node's worker threads, reached through `process.getBuiltinModule` so that browser bundles import nothing from Node. */
@@ -15,9 +12,6 @@ function workerBuiltins(): WorkerBuiltins {
   }
   return {
     Worker: process.getBuiltinModule('node:worker_threads').Worker,
-    createRequire: process.getBuiltinModule('node:module').createRequire,
-    pathToFileURL: process.getBuiltinModule('node:url').pathToFileURL,
-    readFileSync: process.getBuiltinModule('node:fs').readFileSync,
   };
 }
 
@@ -38,20 +32,11 @@ export function launchWorker(name: string, workerData: unknown): Worker {
   const execArgv = process.execArgv.filter((option) => !option.startsWith('--input-type'));
   if (!fromSources) return new builtins.Worker(entry, { workerData, execArgv });
   const hooks = new URL('../../../../scripts/workspace-source-hooks.mjs', here).href;
-  const tsx = tsxEsmApi(builtins, here);
+  const tsx = tsxEsmApiUrl(here);
   const boot = `(async () => {
     (await import(${JSON.stringify(tsx)})).register();
     (await import('node:module')).register(${JSON.stringify(hooks)});
     await import(${JSON.stringify(entry.href)});
   })().catch((error) => { setImmediate(() => { throw error; }); });`;
   return new builtins.Worker(boot, { eval: true, workerData, execArgv });
-}
-
-/** The URL of tsx's ESM registration API (its `import` export; resolving from here would pick the CommonJS one). */
-function tsxEsmApi(builtins: WorkerBuiltins, from: string): string {
-  const manifestPath = builtins.createRequire(from).resolve('tsx/package.json');
-  const manifest = JSON.parse(builtins.readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const entry = manifest.exports['./esm/api']?.import.default;
-  if (entry === undefined) throw new SparseError('E_INTERNAL', `tsx at ${manifestPath} has no ESM export './esm/api'; worker threads cannot run the TypeScript sources.`);
-  return new URL(entry, builtins.pathToFileURL(manifestPath)).href;
 }

@@ -1,7 +1,7 @@
 import type { Allocation, AllocationInput, AllocationTensor, Allocator, CollapseGuard } from '../contracts/allocation.js';
 import type { SparsityScope } from '../contracts/sparsity-target.js';
 import { SparseError } from '../errors.js';
-import { poolCounts, type PoolRequest } from '../pruning/modes.js';
+import { poolCounts, type PoolRequest } from '../selection/modes.js';
 import { erkDensities } from './erk.js';
 import { validateSparsityTarget } from './validate-target.js';
 

@@ -1,5 +1,5 @@
 import { SparseError } from '../errors.js';
-import { floorCount } from '../pruning/rounding.js';
+import { floorCount } from '../selection/rounding.js';
 
 /**
  * A tensor as ERK sees it: a name and a shape.

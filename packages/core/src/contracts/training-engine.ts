@@ -1,6 +1,6 @@
 import type { Scalar } from '@tensorflow/tfjs-core';
 import type { SparseError } from '../errors.js';
-import type { AdamState } from '../training/adam-state.js';
+import type { AdamState } from './adam-state.js';
 import type { Batch } from './batch.js';
 import type { MaskSet } from './mask.js';
 import type { NamedParameter } from './parameter.js';

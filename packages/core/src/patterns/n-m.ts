@@ -1,6 +1,6 @@
 import type { FixedPattern, PatternTensor } from '../contracts/pattern.js';
 import { SparseError } from '../errors.js';
-import { NEG_INF_KEY, POS_INF_KEY, bitsOf } from '../pruning/score-keys.js';
+import { NEG_INF_KEY, POS_INF_KEY, bitsOf } from '../selection/score-keys.js';
 import { kernelView } from './kernel-view.js';
 
 /**

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SelectionMode } from '../contracts/selection-mode.js';
 import type { SparsityTarget } from '../contracts/sparsity-target.js';
-import { roundHalfEven } from './rounding.js';
+import { roundHalfEven } from '../selection/rounding.js';
 import { createPruner } from './score-pruner.js';
 
 beforeAll(async () => {

@@ -8,11 +8,11 @@ import type { SelectionMode } from '../contracts/selection-mode.js';
 import { validateSparsityTarget } from '../allocation/validate-target.js';
 import { SparseError } from '../errors.js';
 import { resolvePattern } from '../patterns/resolve-pattern.js';
-import { isSelectionMode, SELECTION_MODES } from './modes.js';
+import { isSelectionMode, SELECTION_MODES } from '../selection/modes.js';
 import { checkGuard, type PruneOutcome, type PrunerOptions, type TensorPruneReport } from './pruner-options.js';
 import { countNaNAlive, readPatternTensors } from './read-tensors.js';
-import { countAlive } from './sampled-select.js';
-import { pruneLowest } from './select.js';
+import { countAlive } from '../selection/sampled-select.js';
+import { pruneLowest } from '../selection/select.js';
 
 export type { PruneOutcome, PrunerOptions, TensorPruneReport } from './pruner-options.js';
 

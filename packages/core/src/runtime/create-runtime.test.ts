@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ContainerModule } from 'inversify';
+import { z } from 'zod';
 import { describe, expect, it, vi } from 'vitest';
 import type { BackendProvider } from '../backends/backend-provider.js';
 import type { Schedule } from '../contracts/schedule.js';
@@ -15,7 +16,7 @@ const constantSchedule = (options: Readonly<Record<string, unknown>>): Schedule 
 };
 
 const schedulesPlugin = definePlugin('@test/schedules', (registry) => {
-  registry.provide(Schedules, 'constant', constantSchedule);
+  registry.provide(Schedules, 'constant', constantSchedule, { options: z.object({ sparsity: z.number().optional() }) });
 });
 
 /** A backend that always fails to load, standing in for a missing native library. */

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registerGradients } from '../backends/register-gradients.js';
 import type { NamedParameter } from '../contracts/parameter.js';
 import { createPruner } from '../pruning/score-pruner.js';
-import { iterativeSynFlow } from './iterative-synflow.js';
+import { iterativeSynFlow } from '../pruning/iterative-synflow.js';
 import { magnitudeScorer } from './magnitude.js';
 import { randomScorer } from './random-scorer.js';
 import { synflowScorer } from './synflow.js';

@@ -4,7 +4,7 @@ import type { NamedParameter } from '../contracts/parameter.js';
 import type { ScoringInput } from '../contracts/scorer.js';
 import type { SyncScorer } from '../contracts/sync-scorer.js';
 import { SparseError } from '../errors.js';
-import { pruneLowest } from '../pruning/select.js';
+import { pruneLowest } from '../selection/select.js';
 import { checkParameters } from './scoring-support.js';
 
 /**

@@ -1,4 +1,4 @@
-import { adamFunctionBody, adamFunctionType, type AdamSimd } from '../training/adam-simd.js';
+import { adamFunctionBody, adamFunctionType, type AdamSimd } from './adam-simd.js';
 import { I32, MODULE_HEADER, name, section, uleb, vector } from './encoding.js';
 import { GEMM_PARAMS, GEMM_VARIANTS, gemmFunctionBody, type GemmSimd } from './gemm-simd.js';
 

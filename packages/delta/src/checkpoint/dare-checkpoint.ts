@@ -127,7 +127,7 @@ async function writePruned(
   let slot = 0;
   for await (const chunk of source.chunks()) {
     if (decision.needsAbsDelta) absDeltaInto(source.dtype, chunk.base, chunk.finetuned, chunk.n, scratch.absDelta);
-    dropped += dropper.fill(scratch.flags, chunk.n, scratch.bits);
+    dropped += dropper.fill(scratch.flags, chunk.n, scratch.absDelta);
     const out = outputs[slot] as Uint8Array;
     slot = 1 - slot;
     applyInto(source.dtype, chunk.base, chunk.finetuned, chunk.n, scratch.flags, decision.scale, out);

@@ -1,13 +1,12 @@
-import { SparseError } from '@sparse/core';
+import { CUT_ALL, CUT_NONE, RadixSelect, SparseError, countCut, floorCount, markCut, type Cut, type SelectionSegment } from '@sparse/core';
 import type { ResolvedDeltaPruneOptions } from '../options/delta-prune-options.js';
 import { BernoulliDrops } from './drop-stream.js';
 import { absDeltaInto, addAbsSums } from './float-kernels.js';
-import { CutDrops, DROP_ALL, DROP_NONE, RadixSelect, countEqual, type Cut } from './magnitude-cut.js';
-import { floorCount, type DeltaTensorSource } from './tensor-source.js';
+import type { DeltaTensorSource } from './tensor-source.js';
 
-/** Fills drop flags chunk by chunk; `bits` are the float32 bits of the chunk's |δ| (magnitude only). */
+/** Fills drop flags chunk by chunk; `absDelta` holds the chunk's |δ| (read by magnitude only). */
 export interface Dropper {
-  fill(flags: Uint8Array, n: number, bits: Uint32Array): number;
+  fill(flags: Uint8Array, n: number, absDelta: Float32Array): number;
 }
 
 /** How one tensor is pruned, decided before any output is written (internal). */
@@ -23,30 +22,55 @@ export interface TensorDecision {
 /** Scratch buffers for one chunk (internal). */
 export interface Scratch {
   readonly absDelta: Float32Array;
-  readonly bits: Uint32Array;
   readonly flags: Uint8Array;
 }
 
 /** Scratch buffers for chunks of up to `chunkElements` entries. */
 export function createScratch(chunkElements: number): Scratch {
-  const absDelta = new Float32Array(chunkElements);
-  return { absDelta, bits: new Uint32Array(absDelta.buffer), flags: new Uint8Array(chunkElements) };
+  return { absDelta: new Float32Array(chunkElements), flags: new Uint8Array(chunkElements) };
 }
 
-async function scanAbs(source: DeltaTensorSource, scratch: Scratch, visit: (bits: Uint32Array, n: number) => void): Promise<void> {
-  for await (const chunk of source.chunks()) {
-    absDeltaInto(source.dtype, chunk.base, chunk.finetuned, chunk.n, scratch.absDelta);
-    visit(scratch.bits, chunk.n);
+let ones = new Uint8Array(0);
+
+/**
+ * The first `n` |δ| of a chunk as a selection segment of `@sparse/core` (every entry a candidate):
+ * magnitude pruning is core's exact selection of the lowest scores, |δ| being the score.
+ */
+function segmentOf(absDelta: Float32Array, n: number): SelectionSegment {
+  if (ones.length < n) ones = new Uint8Array(n).fill(1);
+  return { scores: absDelta.subarray(0, n), alive: ones.subarray(0, n) };
+}
+
+/** Drop flags from a cut, consumed chunk by chunk in flat order (ties: lowest index first). */
+class CutDrops implements Dropper {
+  private tiesLeft: number;
+
+  constructor(private readonly cut: Cut) {
+    this.tiesLeft = cut.ties;
+  }
+
+  fill(flags: Uint8Array, n: number, absDelta: Float32Array): number {
+    const marked = markCut(segmentOf(absDelta, n), this.cut, this.tiesLeft, flags);
+    this.tiesLeft = marked.ties;
+    return marked.pruned;
   }
 }
 
+async function scanAbs(source: DeltaTensorSource, scratch: Scratch, visit: (segment: SelectionSegment) => void): Promise<void> {
+  for await (const chunk of source.chunks()) {
+    absDeltaInto(source.dtype, chunk.base, chunk.finetuned, chunk.n, scratch.absDelta);
+    visit(segmentOf(scratch.absDelta, chunk.n));
+  }
+}
+
+/** The cut dropping the `target` smallest |δ| of one tensor, ties by flat index. */
 async function tensorCut(source: DeltaTensorSource, target: number, scratch: Scratch): Promise<Cut> {
-  if (target <= 0) return DROP_NONE;
-  if (target >= source.elementCount) return DROP_ALL;
+  if (target <= 0) return CUT_NONE;
+  if (target >= source.elementCount) return CUT_ALL;
   const select = new RadixSelect(target);
-  await scanAbs(source, scratch, (bits, n) => select.addHigh(bits, n));
+  await scanAbs(source, scratch, (segment) => select.addHigh(segment));
   select.endHigh();
-  await scanAbs(source, scratch, (bits, n) => select.addLow(bits, n));
+  await scanAbs(source, scratch, (segment) => select.addLow(segment));
   return select.endLow();
 }
 
@@ -56,17 +80,17 @@ async function globalCuts(sources: readonly DeltaTensorSource[], rate: number, s
   const target = floorCount(rate * total);
   const cuts = new Map<string, Cut>();
   if (target <= 0 || target >= total) {
-    for (const source of sources) cuts.set(source.name, target <= 0 ? DROP_NONE : DROP_ALL);
+    for (const source of sources) cuts.set(source.name, target <= 0 ? CUT_NONE : CUT_ALL);
     return cuts;
   }
   const select = new RadixSelect(target);
-  for (const source of sources) await scanAbs(source, scratch, (bits, n) => select.addHigh(bits, n));
+  for (const source of sources) await scanAbs(source, scratch, (segment) => select.addHigh(segment));
   select.endHigh();
   const inBucket = new Map<string, number>();
   for (const source of sources) {
     let seen = 0;
-    await scanAbs(source, scratch, (bits, n) => {
-      seen += select.addLow(bits, n);
+    await scanAbs(source, scratch, (segment) => {
+      seen += select.addLow(segment);
     });
     inBucket.set(source.name, seen);
   }
@@ -76,12 +100,12 @@ async function globalCuts(sources: readonly DeltaTensorSource[], rate: number, s
   for (const source of byName) {
     let ties = 0;
     if (tiesLeft > 0 && (inBucket.get(source.name) ?? 0) > 0) {
-      let equal = 0;
-      await scanAbs(source, scratch, (bits, n) => {
-        equal += countEqual(bits, n, cut.key);
+      let left = tiesLeft;
+      await scanAbs(source, scratch, (segment) => {
+        left = countCut(segment, cut, left).ties;
       });
-      ties = Math.min(equal, tiesLeft);
-      tiesLeft -= ties;
+      ties = tiesLeft - left;
+      tiesLeft = left;
     }
     cuts.set(source.name, { key: cut.key, ties });
   }
@@ -91,8 +115,9 @@ async function globalCuts(sources: readonly DeltaTensorSource[], rate: number, s
 async function l1Factor(source: DeltaTensorSource, createDropper: () => Dropper, scratch: Scratch): Promise<number> {
   const sums = new Float64Array(2);
   const dropper = createDropper();
-  await scanAbs(source, scratch, (bits, n) => {
-    dropper.fill(scratch.flags, n, bits);
+  await scanAbs(source, scratch, (segment) => {
+    const n = segment.scores.length;
+    dropper.fill(scratch.flags, n, scratch.absDelta);
     addAbsSums(scratch.absDelta, scratch.flags, n, sums);
   });
   const [before, after] = sums as unknown as [number, number];

@@ -25,9 +25,3 @@ export interface DeltaTensorSource {
 
 /** Default chunk size: 2^20 entries (4 MB of F32 per input). */
 export const DEFAULT_CHUNK_ELEMENTS = 1 << 20;
-
-/** `⌊x⌋`, snapping `x` to the nearest integer first when within 1e-9 (so `0.29·100` counts 29). */
-export function floorCount(x: number): number {
-  const nearest = Math.round(x);
-  return Math.floor(Math.abs(x - nearest) <= 1e-9 * Math.max(1, Math.abs(x)) ? nearest : x);
-}

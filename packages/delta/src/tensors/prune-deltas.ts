@@ -90,7 +90,7 @@ async function run(base: NamedArrays | null, finetuned: NamedArrays, options: Re
     let dropped = 0;
     for await (const chunk of source.chunks()) {
       if (decision.needsAbsDelta) absDeltaInto('F32', chunk.base, chunk.finetuned, chunk.n, scratch.absDelta);
-      dropped += dropper.fill(scratch.flags, chunk.n, scratch.bits);
+      dropped += dropper.fill(scratch.flags, chunk.n, scratch.absDelta);
       applyInto('F32', chunk.base, chunk.finetuned, chunk.n, scratch.flags, decision.scale, outBytes.subarray(4 * chunk.offset));
     }
     tensors.set(name, out);

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SparseError, type SparseErrorCode } from '@sparse/core';
+import { SparseError, isSparseErrorCode, tsxEsmApiUrl } from '@sparse/core';
 import { BOOTSTRAP, type FromWorker, type SerializedError, type ToWorker, type WorkerBoot } from './protocol.js';
 
 /**
@@ -103,7 +102,6 @@ export interface RunInWorkersOptions<P> {
   readonly cancelGraceMs?: number;
 }
 
-const SPARSE_CODES: readonly string[] = ['E_CONFIG', 'E_ARGUMENT', 'E_PLUGIN', 'E_NOT_FOUND', 'E_BACKEND_UNAVAILABLE', 'E_FROZEN', 'E_IO', 'E_FORMAT', 'E_INTERNAL'];
 const TYPESCRIPT = /\.(ts|mts|cts)$/;
 
 function toUrl(module: string | URL): string {
@@ -119,20 +117,10 @@ function revive(error: SerializedError): Error {
   return revived;
 }
 
-/**
- * The file URL of tsx's ESM API (`tsx/esm/api`, import condition). Its CommonJS build cannot
- * register hooks from a worker, and `createRequire` only resolves the CommonJS one, so the path is
- * read from tsx's package.json.
- */
+/** The file URL of tsx's ESM API, for workers that load TypeScript (see `tsxEsmApiUrl` of `@sparse/core`). */
 function tsxApiUrl(): string {
   try {
-    const require = createRequire(import.meta.url);
-    const manifestPath = require.resolve('tsx/package.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: Record<string, unknown> };
-    const entry = manifest.exports?.['./esm/api'] as { import?: { default?: string } | string } | undefined;
-    const relative = typeof entry?.import === 'string' ? entry.import : entry?.import?.default;
-    if (relative === undefined) throw new Error('tsx/package.json has no "./esm/api" import export');
-    return pathToFileURL(join(dirname(manifestPath), relative)).href;
+    return tsxEsmApiUrl(import.meta.url);
   } catch (error) {
     throw new SparseError('E_NOT_FOUND', 'Running TypeScript modules in worker threads needs tsx 4; install it (`pnpm add -D tsx`) or point `module` at compiled JavaScript.', { field: 'module', allowed: ['.js', '.mjs'] }, { cause: error });
   }
@@ -203,7 +191,7 @@ export function runInWorkers<P, R>(options: RunInWorkersOptions<P>): Promise<R[]
 
     const jobError = (index: number, cause: Error, prefix = 'failed'): SparseError => {
       const code = (cause as { code?: unknown }).code;
-      const sparseCode = (typeof code === 'string' && SPARSE_CODES.includes(code) ? code : 'E_INTERNAL') as SparseErrorCode;
+      const sparseCode = isSparseErrorCode(code) ? code : 'E_INTERNAL';
       return new SparseError(sparseCode, `Worker job jobs[${index}] (${JSON.stringify(names[index])}) ${prefix}: ${cause.message}`, { field: `jobs[${index}]`, received: names[index] }, { cause });
     };
 

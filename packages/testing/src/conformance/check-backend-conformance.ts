@@ -1,5 +1,6 @@
+import { deriveSeed } from '@sparse/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { createSeededRandom, deriveSeed } from '../random/seeded-random.js';
+import { createSeededRandom } from '../random/seeded-random.js';
 import { describeError } from '../shared/describe-error.js';
 import type { ConformanceCase } from './conformance-case.js';
 import { BACKEND_CONFORMANCE_CASES } from './backend-conformance-cases.js';
@@ -16,7 +17,7 @@ import { DEFAULT_CONFORMANCE_TOLERANCE, type ConformanceTolerance } from './tole
  * ```
  */
 export interface BackendConformanceCheckOptions {
-  /** The base seed; each case derives its own from it and its name. Defaults to 20241. */
+  /** The base seed, an integer in `[0, 2^53)`; each case derives its own from it and its name (`deriveSeed` of `@sparse/core`). Defaults to 20241. */
   readonly seed?: number;
   /** Overrides of {@link DEFAULT_CONFORMANCE_TOLERANCE}. */
   readonly tolerance?: Partial<ConformanceTolerance>;

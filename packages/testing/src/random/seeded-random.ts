@@ -15,7 +15,11 @@ export interface SeededRandom {
   ints(count: number, low: number, high: number): number[];
 }
 
-/** Creates a {@link SeededRandom} from a 32-bit seed. */
+/**
+ * Creates a {@link SeededRandom} from a 32-bit seed. One seed per purpose (a case name, a tensor
+ * name) comes from `deriveSeed(seed, purpose)` of `@sparse/core`, so adding a case never changes
+ * the inputs of another.
+ */
 export function createSeededRandom(seed: number): SeededRandom {
   let state = seed >>> 0;
   const next = (): number => {
@@ -34,17 +38,4 @@ export function createSeededRandom(seed: number): SeededRandom {
     floats: (count, low, high) => Array.from({ length: count }, () => uniform(low, high)),
     ints: (count, low, high) => Array.from({ length: count }, () => int(low, high)),
   };
-}
-
-/**
- * Derives an independent seed for one purpose (a case name, a tensor name) from a base seed,
- * so adding a case never changes the inputs of another.
- */
-export function deriveSeed(seed: number, purpose: string): number {
-  let hash = 0x811c9dc5 ^ (seed >>> 0);
-  for (let i = 0; i < purpose.length; i++) {
-    hash ^= purpose.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

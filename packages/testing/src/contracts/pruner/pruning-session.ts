@@ -1,6 +1,6 @@
-import { DEFAULT_PRUNABLE_ROLES, type MaskSet, type NamedParameter, type PruneRequest, type Pruner, type SparsityScope } from '@sparse/core';
+import { DEFAULT_PRUNABLE_ROLES, deriveSeed, type MaskSet, type NamedParameter, type PruneRequest, type Pruner, type SparsityScope } from '@sparse/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { createSeededRandom, deriveSeed, type SeededRandom } from '../../random/seeded-random.js';
+import { createSeededRandom, type SeededRandom } from '../../random/seeded-random.js';
 import { createContractFixture } from '../shared/contract-fixture.js';
 import { createMasks, disposeMasks } from '../shared/masks.js';
 import { disposeReturned } from '../shared/tensor-inspection.js';

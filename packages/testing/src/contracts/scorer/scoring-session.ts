@@ -1,6 +1,6 @@
-import { DEFAULT_PRUNABLE_ROLES, type MaskSet, type Scorer, type ScoringInput } from '@sparse/core';
+import { DEFAULT_PRUNABLE_ROLES, deriveSeed, type MaskSet, type Scorer, type ScoringInput } from '@sparse/core';
 import type * as tf from '@tensorflow/tfjs-core';
-import { createSeededRandom, deriveSeed } from '../../random/seeded-random.js';
+import { createSeededRandom } from '../../random/seeded-random.js';
 import { createContractFixture, type ContractFixture } from '../shared/contract-fixture.js';
 import { createMasks, disposeMasks } from '../shared/masks.js';
 import type { ScorerContractOptions } from './scorer-contract-options.js';

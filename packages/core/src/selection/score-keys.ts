@@ -1,6 +1,6 @@
 /**
  * Order-preserving int32 keys of float32 scores, the representation every selection in
- * `pruning/` works on (internal module).
+ * `selection/` works on (internal module).
  *
  * `key(x) = bits(x) ^ ((bits(x) >> 31) & 0x7fffffff)` maps float32 order onto signed int32 order;
  * `-0` is folded onto `+0` (they tie) and every NaN onto the key of `-Infinity` (pruned first).

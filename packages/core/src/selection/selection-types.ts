@@ -36,8 +36,23 @@ export interface SelectionOptions {
   readonly label?: string;
 }
 
-/** Where a selection cuts: prune every candidate whose key is below `key`, plus the first `ties` equal to it. */
+/**
+ * Where a selection cuts: it takes every alive candidate whose key is below `key`, plus the first
+ * `ties` equal to it in visiting order. A key is the order-preserving int32 image of a float32
+ * score (`bits ^ ((bits >> 31) & 0x7fffffff)`, NaN as the key of `-Infinity`, `-0` as `+0`), so
+ * keys compare like the scores. Found by {@link RadixSelect}; applied by {@link markCut} and
+ * {@link countCut}.
+ *
+ * @example
+ * ```ts
+ * import type { Cut } from '@sparse/core';
+ *
+ * const cut: Cut = { key: 0x3f800000, ties: 2 }; // every score below 1, and the first two equal to 1
+ * ```
+ */
 export interface Cut {
+  /** The key of the last score taken (the `count`-th lowest). */
   readonly key: number;
+  /** How many candidates with exactly that key are taken, first ones first. */
   readonly ties: number;
 }

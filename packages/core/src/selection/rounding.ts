@@ -8,7 +8,17 @@ export function snapToInteger(x: number): number {
   return Math.abs(x - nearest) <= 1e-9 * Math.max(1, Math.abs(x)) ? nearest : x;
 }
 
-/** `⌊x⌋` after {@link snapToInteger}: the count rule of `exact` (never more than asked). */
+/**
+ * `⌊x⌋` after snapping `x` to the nearest integer when it is within 1e-9 (relative) of it: the
+ * count rule of `exact` (never more than asked), absorbing float error such as `0.29 * 100 = 28.999…`.
+ *
+ * @example
+ * ```ts
+ * import { floorCount } from '@sparse/core';
+ *
+ * console.log(floorCount(0.29 * 100), Math.floor(0.29 * 100)); // 29 28
+ * ```
+ */
 export function floorCount(x: number): number {
   return Math.floor(snapToInteger(x));
 }

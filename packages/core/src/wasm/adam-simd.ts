@@ -1,8 +1,8 @@
 /**
- * The fused Adam update as WebAssembly SIMD functions (internal module of `training/`): four
- * float32 lanes per instruction, in place, over `w, g, m, v` (and a mask). Their bodies go into
- * the module of `wasm/simd-kernels.ts`, which imports the memory they run on (the `wasm`
- * backend's own, so tensors are neither copied nor allocated).
+ * The fused Adam update as WebAssembly SIMD functions (internal module of `wasm/`; the optimizer
+ * that calls them is `training/fused-adam.ts`): four float32 lanes per instruction, in place, over
+ * `w, g, m, v` (and a mask). Their bodies go into the module of `simd-kernels.ts`, which imports
+ * the memory they run on (the `wasm` backend's own, so tensors are neither copied nor allocated).
  *
  * Each function processes the first `n` elements, `n` a multiple of 4; the caller does the rest.
  *
@@ -14,7 +14,7 @@
  * first and the new `w` by it last.
  */
 
-import { F32, I32, I32_ADD, I32_GE_U, I32_SHL, i32Const, localGet as get, localSet as set, simdOp as simd, uleb, V128, vector } from '../wasm/encoding.js';
+import { F32, I32, I32_ADD, I32_GE_U, I32_SHL, i32Const, localGet as get, localSet as set, simdOp as simd, uleb, V128, vector } from './encoding.js';
 
 /** The two exported functions. */
 export interface AdamSimd {

@@ -1,5 +1,5 @@
 import { NEG_INF_KEY, POS_INF_KEY, bitsOf } from './score-keys.js';
-import { highHistogram, keyAtRankFromHistogram } from './radix-select.js';
+import { RadixSelect } from './radix-select.js';
 import type { SelectionSegment } from './selection-types.js';
 import { bracketSimd } from './bracket-simd.js';
 
@@ -112,8 +112,12 @@ export function locateRank(
 
 /** The two-pass radix select, exact for any pool. */
 function radixLocate(segments: readonly SelectionSegment[], rank: number): RankLocation {
-  const { hist, nan } = highHistogram(segments);
-  const { key, below } = keyAtRankFromHistogram(segments, hist, rank);
+  const select = new RadixSelect(rank + 1);
+  let nan = 0;
+  for (const segment of segments) nan += select.addHigh(segment);
+  select.endHigh();
+  for (const segment of segments) select.addLow(segment);
+  const { key, below } = select.endLow();
   return { key, below, nan };
 }
 

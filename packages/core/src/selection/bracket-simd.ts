@@ -23,7 +23,7 @@ import { NEG_INF_KEY, POS_INF_KEY } from './score-keys.js';
 
 /**
  * The bracket pass of the sampled selection (`sampled-select.ts`) over all-alive scores as a
- * WebAssembly SIMD loop, four keys per instruction (internal module of `pruning/`). The module is
+ * WebAssembly SIMD loop, four keys per instruction (internal module of `selection/`). The module is
  * assembled here (no file to ship) with its own memory; scores are copied into it a chunk at a time.
  *
  *   bracket(src, n, lo, width, out, cap, stats)

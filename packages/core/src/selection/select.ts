@@ -1,6 +1,6 @@
-import { bitsOf, valueOfKey } from './score-keys.js';
+import { valueOfKey } from './score-keys.js';
 import { countNaN, keyAtRank } from './cut.js';
-import { checkCount, checkSegments, warnNaN } from './radix-select.js';
+import { checkCount, checkSegments, markCut, warnNaN } from './radix-select.js';
 import { locateRank, takeCensus } from './sampled-select.js';
 import type { SelectionOptions, SelectionSegment } from './selection-types.js';
 
@@ -23,26 +23,13 @@ function selectExact(segments: readonly SelectionSegment[], count: number, optio
     warnNaN(countNaN(segments), options);
     return segments.map((segment) => new Uint8Array(segment.alive.length));
   }
-  const { key: threshold, below, nan } = locateRank(segments, n - 1, census);
+  const { key, below, nan } = locateRank(segments, n - 1, census);
   warnNaN(nan, options);
-  let ties = n - below;
-  const negativeInfinityKey = -2139095041; // NEG_INF_KEY and POS_INF_KEY as locals: V8 folds those
-  const positiveInfinityKey = 2139095040;
-  return segments.map(({ scores, alive }) => {
-    const bits = bitsOf(scores);
-    const length = bits.length;
-    const keep = new Uint8Array(length);
-    for (let i = 0; i < length; i++) {
-      const b = bits[i] as number;
-      let k = b ^ ((b >> 31) & 0x7fffffff);
-      if (k === -1) k = 0;
-      else if (k > positiveInfinityKey || k < negativeInfinityKey) k = negativeInfinityKey;
-      const a = alive[i] as number;
-      if (k === threshold && a !== 0) {
-        if (ties > 0) ties--;
-        else keep[i] = 1;
-      } else keep[i] = a & +(k > threshold);
-    }
+  const cut = { key, ties: n - below };
+  let ties = cut.ties;
+  return segments.map((segment) => {
+    const keep = new Uint8Array(segment.alive.length);
+    ties = markCut(segment, cut, ties, keep, 'kept').ties;
     return keep;
   });
 }

@@ -4,8 +4,8 @@ import type { NamedParameter } from '../contracts/parameter.js';
 import type { ScoringModel } from '../contracts/scoring-model.js';
 import type { SparsityScope } from '../contracts/sparsity-target.js';
 import { SparseError } from '../errors.js';
-import { createPruner, type PrunerOptions, type PruneOutcome } from '../pruning/score-pruner.js';
-import { synflowScorer } from './synflow.js';
+import { createPruner, type PrunerOptions, type PruneOutcome } from './score-pruner.js';
+import { synflowScorer } from '../scoring/synflow.js';
 
 /**
  * Options of {@link iterativeSynFlow}.
