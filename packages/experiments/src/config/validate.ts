@@ -33,7 +33,7 @@ export function checkConfig<T>(schema: Schema<T, boolean> | z.ZodType<T>, value:
   if (schema instanceof z.ZodType) {
     const parsed = schema.safeParse(value);
     if (parsed.success) return { ok: true, value: parsed.data };
-    return { ok: false, issues: optionIssuesFromZod(parsed.error.issues, value).map((issue) => ({ ...issue, path: formatOptionPath(issue.path) })) };
+    return { ok: false, issues: optionIssuesFromZod(parsed.error.issues, value, [], schema).map((issue) => ({ ...issue, path: formatOptionPath(issue.path) })) };
   }
   const collector = { issues: [] as ConfigIssue[] };
   const result = schema.parser(value, [], collector);

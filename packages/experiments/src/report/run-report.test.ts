@@ -111,7 +111,7 @@ describe('run reports', () => {
       error = caught;
     }
     expect(isSparseError(error, 'E_CONFIG')).toBe(true);
-    expect((error as Error).message).toContain('plots[0].colour: unknown key');
+    expect((error as Error).message).toContain('plots[0].colour: unknown field; allowed: title, where, x, y, series');
     expect((error as Error).message).toContain('plots[0].xScale: expected one of "linear", "log", received "logarithmic"');
     await run.close();
   });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { SparseError } from '@sparse/core';
-import { s, type Schema } from '../config/schema.js';
+import { z } from 'zod';
 import { validateConfig } from '../config/validate.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic-write.js';
 import type { JsonObject, JsonPrimitive, JsonValue } from '../json.js';
@@ -99,36 +99,32 @@ export interface ReportSpec {
   readonly tables?: readonly MetricTableSpec[];
 }
 
-// s.json() refined to scalars or lists of scalars; the refinement makes the narrower type true.
-const filterValue = s.json().refine((value, problem) => {
-  const items = Array.isArray(value) ? (value as readonly JsonValue[]) : [value];
-  if (items.some((item) => item !== null && typeof item === 'object')) problem('expected a string, number, boolean or null, or a list of them');
-}) as unknown as Schema<JsonPrimitive | readonly JsonPrimitive[]>;
-const filter = s.record(filterValue).optional();
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const filter = z.record(z.string(), z.union([scalar, z.array(scalar)])).optional();
 
-const plotSpec: Schema<MetricPlotSpec> = s.object({
-  title: s.string({ minLength: 1 }),
+const plotSpec = z.strictObject({
+  title: z.string().min(1),
   where: filter,
-  x: s.string({ minLength: 1 }),
-  y: s.string({ minLength: 1 }),
-  series: s.string({ minLength: 1 }).optional(),
-  xLabel: s.string().optional(),
-  yLabel: s.string().optional(),
-  xScale: s.enum(['linear', 'log']).optional(),
-  yScale: s.enum(['linear', 'log']).optional(),
-  reverseX: s.boolean().optional(),
-  spread: s.enum(['band', 'bars', 'none']).optional(),
-  caption: s.string().optional(),
+  x: z.string().min(1),
+  y: z.string().min(1),
+  series: z.string().min(1).optional(),
+  xLabel: z.string().optional(),
+  yLabel: z.string().optional(),
+  xScale: z.enum(['linear', 'log']).optional(),
+  yScale: z.enum(['linear', 'log']).optional(),
+  reverseX: z.boolean().optional(),
+  spread: z.enum(['band', 'bars', 'none']).optional(),
+  caption: z.string().optional(),
 });
 
-const tableSpec: Schema<MetricTableSpec> = s.object({
-  title: s.string({ minLength: 1 }),
+const tableSpec = z.strictObject({
+  title: z.string().min(1),
   where: filter,
-  groupBy: s.array(s.string({ minLength: 1 })),
-  columns: s.array(s.string({ minLength: 1 }), { minLength: 1 }),
-  reduce: s.enum(['mean', 'min', 'max', 'last']).optional(),
-  range: s.boolean().optional(),
-  count: s.boolean().optional(),
+  groupBy: z.array(z.string().min(1)),
+  columns: z.array(z.string().min(1)).min(1),
+  reduce: z.enum(['mean', 'min', 'max', 'last']).optional(),
+  range: z.boolean().optional(),
+  count: z.boolean().optional(),
 });
 
 /**
@@ -141,12 +137,12 @@ const tableSpec: Schema<MetricTableSpec> = s.object({
  * const spec = validateConfig(reportSpecSchema, { plots: [{ title: 'Loss', x: 'step', y: 'loss' }] });
  * ```
  */
-export const reportSpecSchema: Schema<ReportSpec> = s.object({
-  title: s.string().optional(),
-  text: s.array(s.string()).optional(),
-  plots: s.array(plotSpec).optional(),
-  tables: s.array(tableSpec).optional(),
-});
+export const reportSpecSchema = z.strictObject({
+  title: z.string().optional(),
+  text: z.array(z.string()).optional(),
+  plots: z.array(plotSpec).optional(),
+  tables: z.array(tableSpec).optional(),
+}) as unknown as z.ZodType<ReportSpec>;
 
 function matches(record: JsonObject, where: MetricFilter | undefined): boolean {
   if (where === undefined) return true;
