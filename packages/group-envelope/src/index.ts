@@ -27,8 +27,17 @@ export type { GroupSelector, GroupProxEvent, GroupRegularizerOptions } from './r
 export { GroupProxRegularizer, type SetCount } from './regularizer/group-prox-regularizer.js';
 export { GsefRegularizer, gsef, type GsefOptions } from './regularizer/gsef-regularizer.js';
 export { GroupLassoRegularizer, groupLasso, type GroupLassoOptions } from './regularizer/group-lasso.js';
+export { SefRegularizer, sef, type SefRegularizerOptions } from './regularizer/sef-regularizer.js';
 
 export { keepTopK, type GroupSelection, type SetSelection } from './selection/top-groups.js';
 export { selectTopGroups, type SelectTopGroupsOptions } from './selection/select-top-groups.js';
 
-export { groupEnvelope, GROUP_ENVELOPE_PLUGIN_ID, type GroupEnvelopePluginOptions } from './plugin.js';
+export { groupSpecSchema, groupSelectorSchema } from './options/group-selector-schema.js';
+export { gsefOptionsSchema, sefOptionsSchema, groupLassoOptionsSchema } from './options/regularizer-schemas.js';
+
+export { groupEnvelopeConfigSchema, type GroupEnvelopeExperimentConfig } from './experiment/config.js';
+export type { GroupEnvelopeMethodResult } from './experiment/method-result.js';
+export { groupEnvelopeKind } from './experiment/kind.js';
+
+export { groupEnvelopePlugin, GROUP_ENVELOPE_PLUGIN_ID, type GroupEnvelopePluginOptions } from './plugin.js';
+export { groupEnvelopePlugin as default } from './plugin.js';

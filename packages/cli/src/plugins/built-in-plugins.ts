@@ -1,5 +1,6 @@
 import { wasmBackend } from '@sparse/backend-wasm';
 import { nodeBackend } from '@sparse/backend-node';
+import { lthPlugin } from '@sparse/lth';
 import { groupEnvelopePlugin } from '@sparse/group-envelope';
 import { activationPlugin } from '@sparse/activation';
 import { deltaPlugin } from '@sparse/delta';
@@ -10,6 +11,7 @@ import type { SparsePlugin } from '@sparse/core';
 const BUILT_INS: readonly (readonly [string, () => SparsePlugin])[] = [
   ['@sparse/backend-wasm', wasmBackend],
   ['@sparse/backend-node', nodeBackend],
+  ['@sparse/lth', lthPlugin],
   ['@sparse/group-envelope', groupEnvelopePlugin],
   ['@sparse/activation', activationPlugin],
   ['@sparse/delta', deltaPlugin],

@@ -24,7 +24,7 @@ export type GroupLassoOptions = GroupRegularizerOptions;
  * group is block-soft-thresholded, `θ_G ← (1 − τ d_G / ‖θ_G‖)₊ θ_G` with `τ = learningRate·λ`,
  * the exact prox of `τ Σ_G d_G ‖θ_G‖₂`. The number of groups it zeroes depends on `λ`, not on a
  * target; use {@link GroupLassoRegularizer.selectTopGroups} with a target to compare at matched
- * group sparsity. Registered as `group-lasso` by {@link groupEnvelope}.
+ * group sparsity. Registered as `group-lasso` by {@link groupEnvelopePlugin}.
  *
  * @example
  * ```ts

@@ -61,7 +61,7 @@ function flatWeights(resolved: ResolvedGroups): Float64Array | undefined {
  * exactly zero, the largest are shrunk like ridge, and the number of nonzero groups tends to `k`
  * (staying ≥ k) as `λ` grows; {@link GsefRegularizer.selectTopGroups} then keeps exactly `k`.
  *
- * Registered as `gsef` in the `Regularizers` kind by {@link groupEnvelope}.
+ * Registered as `gsef` in the `Regularizers` kind by {@link groupEnvelopePlugin}.
  *
  * @example
  * ```ts
@@ -79,7 +79,7 @@ function flatWeights(resolved: ResolvedGroups): Float64Array | undefined {
  * ```
  */
 export class GsefRegularizer extends GroupProxRegularizer<ResolvedTarget> {
-  readonly name = 'gsef';
+  readonly name: string = 'gsef';
   /** The options it was made with. */
   readonly options: GsefOptions;
 

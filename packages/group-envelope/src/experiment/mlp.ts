@@ -1,29 +1,36 @@
-/**
- * The MLP 784-512-256-10 of spec B.5 as a tfjs-layers model, its loss for core's `train`, and
- * accuracy on a data set in batches.
- */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Batch } from '@sparse/core';
+import { deriveSeed, type Batch } from '@sparse/core';
 import type { ImageSet } from '@sparse/datasets';
 
-/** Layer widths. */
-export const WIDTHS = [784, 512, 256, 10] as const;
+/** The layer names of an MLP with these widths: `fc1` … `fcN` for the hidden layers, `out` last. */
+export function mlpLayerNames(layerSizes: readonly number[]): string[] {
+  return layerSizes.slice(1).map((_, i) => (i === layerSizes.length - 2 ? 'out' : `fc${i + 1}`));
+}
 
-/** The model: fc1 (relu), fc2 (relu), out (logits); Glorot-uniform kernels from `seed`, zero biases. */
-export function createMlp(seed: number): tfl.Sequential {
+/**
+ * The experiment's MLP as a tfjs-layers model: dense layers with ReLU between them and logits
+ * last, Glorot-uniform kernels from seeds derived from `seed` (purpose `init`, the kernel's name)
+ * and zero biases, so every method of a replicate starts from the same weights.
+ */
+export function createMlp(layerSizes: readonly number[], seed: number): tfl.Sequential {
+  const names = mlpLayerNames(layerSizes);
   return tfl.sequential({
     name: `mlp_${seed}`,
-    layers: [
-      tfl.layers.dense({ name: 'fc1', inputShape: [WIDTHS[0]], units: WIDTHS[1], activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }),
-      tfl.layers.dense({ name: 'fc2', units: WIDTHS[2], activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }),
-      tfl.layers.dense({ name: 'out', units: WIDTHS[3], kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 2 }) }),
-    ],
+    layers: names.map((name, i) =>
+      tfl.layers.dense({
+        name,
+        units: layerSizes[i + 1] as number,
+        ...(i === 0 ? { inputShape: [layerSizes[0] as number] } : {}),
+        ...(i < names.length - 1 ? { activation: 'relu' as const } : {}),
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: deriveSeed(seed, 'init', `${name}/kernel`) }),
+      }),
+    ),
   });
 }
 
 /** The mean softmax cross-entropy of the model on a batch (logits from `model.apply`). */
-export function lossOf(model: tfl.LayersModel): (batch: Batch) => tf.Scalar {
+export function mlpLoss(model: tfl.LayersModel): (batch: Batch) => tf.Scalar {
   return ({ x, y }) => tf.tidy(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
 }
 
@@ -45,17 +52,17 @@ export function accuracy(model: tfl.LayersModel, set: ImageSet<Float32Array>): n
 }
 
 /** Largest absolute difference between two models' outputs on a set. */
-export function maxOutputDifference(a: tfl.LayersModel, b: tfl.LayersModel, set: ImageSet<Float32Array>, count = set.count): number {
+export function maxOutputDifference(a: tfl.LayersModel, b: tfl.LayersModel, set: ImageSet<Float32Array>): number {
   const features = set.shape.reduce((p, q) => p * q, 1);
   let worst = 0;
-  for (let start = 0; start < count; start += 1000) {
-    const end = Math.min(count, start + 1000);
-    const diff = tf.tidy(() => {
+  for (let start = 0; start < set.count; start += 1000) {
+    const end = Math.min(set.count, start + 1000);
+    const difference = tf.tidy(() => {
       const x = tf.tensor2d(set.images.subarray(start * features, end * features), [end - start, features]);
       return tf.max(tf.abs(tf.sub(a.predict(x) as tf.Tensor, b.predict(x) as tf.Tensor)));
     });
-    worst = Math.max(worst, diff.dataSync()[0] ?? 0);
-    diff.dispose();
+    worst = Math.max(worst, difference.dataSync()[0] ?? 0);
+    difference.dispose();
   }
   return worst;
 }

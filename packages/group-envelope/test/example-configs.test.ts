@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { prepareExperiment, readConfigFile, runExperimentFile } from '@sparse/experiments';
+import { afterAll, describe, expect, it } from 'vitest';
+import { builtIns, removeFolders, repository, temporaryFolder } from './support/experiment.js';
+
+afterAll(removeFolders);
+
+const cwd = fileURLToPath(repository);
+const example = (name: string): string => fileURLToPath(new URL(`examples/group-envelope/${name}`, repository));
+
+describe('examples/group-envelope', () => {
+  it.each(['mlp-fashion-mnist-quick.json', 'mlp-fashion-mnist-full.json', 'mlp-fashion-mnist-calibrate.json'])('%s is a valid group-envelope config', async (name) => {
+    const path = example(name);
+    const raw = (await readConfigFile(path)) as Record<string, unknown>;
+    expect(raw['$schema']).toBe('../../schemas/group-envelope.schema.json');
+    expect(raw['kind']).toBe('group-envelope');
+    const prepared = await prepareExperiment({ raw, source: path, cwd, builtIns: builtIns() });
+    expect(prepared.kind.name).toBe('group-envelope');
+  });
+
+  it('the full config uses the settings of the published run (docs/results/group-envelope.md)', async () => {
+    const config = JSON.parse(await readFile(example('mlp-fashion-mnist-full.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      dataset: { dir: '../../../shared/datasets/fashion-mnist' },
+      validationSize: 5000,
+      model: { layerSizes: [784, 512, 256, 10] },
+      batchSize: 128,
+      epochs: 12,
+      fineTuneEpochs: 4,
+      learningRate: 0.001,
+      fineTuneLearningRate: 0.0005,
+      warmupEpochs: 1,
+      methods: [
+        { name: 'gsef', lambda: 3, targetGroupSparsity: 0.75 },
+        { name: 'group-lasso', lambda: 0.85 },
+      ],
+      targetGroupSparsity: 0.75,
+      recordEvery: 50,
+      latencyRounds: 5,
+    });
+  });
+
+  it('sparse run examples/group-envelope/mlp-fashion-mnist-quick.json: trains, prints the table, writes the reports', async () => {
+    const runs = await temporaryFolder('ge-quick-');
+    let log = '';
+    const tensors = tf.memory().numTensors;
+    const outcome = await runExperimentFile({
+      path: example('mlp-fashion-mnist-quick.json'),
+      cwd,
+      runsRoot: runs,
+      builtIns: builtIns(),
+      log: (text) => (log += text),
+      progress: { isTTY: false, write: () => {} },
+    });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(outcome.runPath).toMatch(/mlp-fashion-mnist-quick-[0-9a-f]{12}$/);
+    expect(log).toContain(outcome.table);
+    expect(outcome.table).toMatch(/gsef/);
+    const { units } = JSON.parse(await readFile(`${outcome.runPath}/results.json`, 'utf8')) as { units: { id: string; output: { sets: { kept: number; k: number }[] } }[] };
+    expect(units.map((unit) => unit.id)).toEqual(['seed-1/dense', 'seed-1/gsef', 'seed-1/group-lasso']);
+    for (const unit of units.slice(1)) expect(unit.output.sets.map((set) => [set.kept, set.k])).toEqual([[128, 128], [64, 64]]);
+    expect(await readFile(`${outcome.runPath}/results.md`, 'utf8')).toContain('784-128-64-10');
+  }, 180_000);
+});
