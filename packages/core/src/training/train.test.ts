@@ -230,6 +230,32 @@ describe('train', () => {
     m.dispose();
   });
 
+  it('disposes the batch it fetched when the signal aborts before its step (disposeBatches)', async () => {
+    const m = mlp(6);
+    const controller = new AbortController();
+    const optimizer = tf.train.sgd(0.1);
+    async function* stream() {
+      for (let i = 0; ; i += 1) yield { x: tf.randomNormal([10, 8], 0, 1, 'float32', i), y: tf.tidy(() => tf.oneHot(tf.tensor1d([i % 3, 0, 1, 2, 0, 1, 2, 0, 1, 2], 'int32'), 3)) };
+    }
+    // warm the optimizer's state up first, so the count compares like with like
+    await train({ parameters: m.parameters, loss: m.loss, optimizer, batches: m.batches, steps: 1 });
+    const before = tf.memory().numTensors;
+    const result = await train({
+      parameters: m.parameters,
+      loss: m.loss,
+      optimizer,
+      batches: stream(),
+      steps: 100,
+      disposeBatches: true,
+      signal: controller.signal,
+      hooks: { onStepEnd: (event) => void (event.step === 2 && controller.abort()) },
+    });
+    expect(result.aborted).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    optimizer.dispose();
+    m.dispose();
+  });
+
   it('reports progress without reading tensors, and stops at min(steps, epochs)', async () => {
     const m = mlp(5);
     const progress: TrainProgress[] = [];

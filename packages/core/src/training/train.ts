@@ -140,6 +140,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         if (isAborted(signal)) {
           aborted = true;
           sourceDone = false;
+          if (config.disposeBatches) tf.dispose([batch.x, batch.y]);
           break;
         }
         const step = config.initialStep + stepsDone;
