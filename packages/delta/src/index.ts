@@ -24,5 +24,31 @@ export { meanAbsoluteChange, meanWithoutOutlier, outputChangeObjective } from '.
 export { analyticalQ, analyticalQMap, type AnalyticalQLayer, type AnalyticalQOptions } from './choose-q/analytical-q.js';
 export { AdamR, adamR, type AdamROptions } from './adamr/adamr.js';
 export { mergeModels, type MergeInput, type MergeOptions, type MergeResult } from './merge/merge-models.js';
-export { DeltaPruners } from './tokens.js';
-export { createDeltaPruner, deltaPruning, type DeltaPruner, type DeltaPrunerName } from './plugin/delta-pruner.js';
+export { DeltaMethods } from './tokens.js';
+export type { DeltaMethod, DeltaMethodNeed, DeltaPlan, DeltaPlanData, DeltaPruneRule } from './methods/delta-method.js';
+export { defineDeltaMethod, type DeltaMethodDefinition } from './methods/delta-method-definition.js';
+export { fixedRuleMethod } from './methods/fixed-rule-method.js';
+export { checkQAtRate, rescaleLabel, ruleLabel } from './methods/rule-label.js';
+export { requirePlanData } from './methods/plan-data.js';
+export { dareMethod, darexQMethod, dropOnlyMethod, randomMethod } from './methods/random-drop-methods.js';
+export { magnitudeMethod } from './methods/magnitude-method.js';
+export { darexQOutputChangeMethod, darexQValidationMethod } from './methods/darex-q-search-methods.js';
+export { darexQAnalyticalMethod } from './methods/darex-q-analytical-method.js';
+export { BUILT_IN_DELTA_METHODS } from './methods/built-in-methods.js';
+export { deltaExperimentSchema, regimeLabel, type DeltaExperimentConfig, type DeltaRegimeConfig } from './experiment/config.js';
+export { deltaExperimentKind } from './experiment/delta-kind.js';
+export type {
+  CurvePoint,
+  CurveResult,
+  DarexResult,
+  DeltaExperimentResults,
+  DeltaStats,
+  FinetuneResult,
+  PretrainResult,
+  VarianceRow,
+} from './experiment/results.js';
+export { buildDeltaExperimentReport } from './experiment/report/delta-experiment-report.js';
+export { curvesTable, darexTable, modelsTable } from './experiment/report/results-tables.js';
+export { captureOptimizer, restoreOptimizer, type OptimizerSnapshot } from './experiment/optimizer-state.js';
+export { deltaPlugin, type DeltaPluginOptions } from './plugin.js';
+export { deltaPlugin as default } from './plugin.js';

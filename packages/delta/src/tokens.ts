@@ -1,17 +1,20 @@
 import { defineImplementationKind } from '@sparse/core';
-import type { DeltaPruner } from './plugin/delta-pruner.js';
+import type { DeltaMethod } from './methods/delta-method.js';
 
 /**
- * Delta pruners resolved by name from a runtime: `dare`, `drop-only`, `darex-q`, `magnitude` (from
- * {@link deltaPruning}), or a plugin's own.
+ * The delta methods, resolved by name from a runtime: `random`, `magnitude`, `dare`, `drop-only`,
+ * `darex-q`, `darex-q-validation`, `darex-q-output-change`, `darex-q-analytical` (from
+ * {@link deltaPlugin}), or a plugin's own. A config names them in `methods` (`"dare"` or
+ * `{ "name": "darex-q", "q": 0.2 }`); `sparse dare --method NAME` too.
  *
  * @example
  * ```ts
  * import { createRuntime } from '@sparse/core';
- * import { DeltaPruners, deltaPruning } from '@sparse/delta';
+ * import { DeltaMethods, deltaPlugin } from '@sparse/delta';
  *
- * const runtime = await createRuntime({ backend: 'cpu', plugins: [deltaPruning()] });
- * const dare = runtime.create(DeltaPruners, 'dare', { rate: 0.9, seed: 1 });
+ * const runtime = await createRuntime({ backend: 'cpu', plugins: [deltaPlugin()] });
+ * const darex = runtime.resolve(DeltaMethods, { name: 'darex-q', q: 0.2 }, 'methods[0]');
+ * const { rule } = await darex.plan(0.99);
  * ```
  */
-export const DeltaPruners = defineImplementationKind<DeltaPruner>('delta pruner', '@sparse/delta/DeltaPruner');
+export const DeltaMethods = defineImplementationKind<DeltaMethod>('delta method', '@sparse/delta/DeltaMethod');

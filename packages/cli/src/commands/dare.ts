@@ -180,7 +180,8 @@ function pluginFlags(argv: readonly string[]): string[] {
  * @example
  * ```ts
  * import { DeltaMethods } from '@sparse/delta';
- * import { createDareRuntime, nodeIo } from '@sparse/cli';
+ * import { nodeIo } from '@sparse/cli';
+ * import { createDareRuntime } from './dare.js';
  *
  * const runtime = await createDareRuntime(['./my-delta-plugin.mjs'], nodeIo());
  * console.log(runtime.names(DeltaMethods));
@@ -216,7 +217,8 @@ function asFlagError(error: unknown, method: string): unknown {
  *
  * @example
  * ```ts
- * import { createDareRuntime, nodeIo, parseDareArgs } from '@sparse/cli';
+ * import { nodeIo } from '@sparse/cli';
+ * import { createDareRuntime, parseDareArgs } from './dare.js';
  *
  * const runtime = await createDareRuntime([], nodeIo());
  * const options = await parseDareArgs(['--base', 'b.safetensors', '--finetuned', 'f.safetensors', '--out', 'o.safetensors', '--rate', '0.9'], process.cwd(), runtime);
@@ -321,7 +323,8 @@ export async function parseDareArgs(argv: readonly string[], cwd: string, runtim
  *
  * @example
  * ```ts
- * import { dareCommand, nodeIo } from '@sparse/cli';
+ * import { nodeIo } from '@sparse/cli';
+ * import { dareCommand } from './dare.js';
  *
  * await dareCommand.run(['--base', 'b.safetensors', '--finetuned', 'f.safetensors', '--out', 'o.safetensors', '--rate', '0.9'], nodeIo());
  * ```

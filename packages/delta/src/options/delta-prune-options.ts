@@ -32,7 +32,7 @@ export type DeltaPruneScope = 'tensor' | 'global';
 
 /**
  * Options of every delta-pruning entry point ({@link pruneDeltas}, {@link sparsifyDeltas},
- * {@link dareCheckpoint}, the `deltaPruning()` plugin).
+ * {@link dareCheckpoint}, the methods of {@link deltaPlugin}).
  *
  * @example
  * ```ts

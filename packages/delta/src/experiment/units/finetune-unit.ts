@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { deriveSeed } from '@sparse/core';
+import type { JsonValue, RunUnit } from '@sparse/experiments';
+import { adamR } from '../../adamr/adamr.js';
+import { isExcluded } from '../../options/exclude.js';
+import { regimeLabel, type DeltaRegimeConfig } from '../config.js';
+import { accuracy, createMlp, type Weights } from '../mlp.js';
+import { writeModelFile } from '../model-file.js';
+import type { DeltaStats, FinetuneResult } from '../results.js';
+import { modelId, type DeltaRunState } from '../run-state.js';
+import { trainMlp } from '../train-mlp.js';
+
+/**
+ * The size of the delta `tuned − base`, over the pruned tensors and over the excluded ones.
+ *
+ * @example
+ * ```ts
+ * import { deltaStats } from './finetune-unit.js';
+ *
+ * const base = new Map([['fc1/kernel', new Float32Array([0, 0])]]);
+ * const tuned = new Map([['fc1/kernel', new Float32Array([0.1, -0.3])]]);
+ * console.log(deltaStats(base, tuned, [/head/]).maxAbs); // ≈ 0.3
+ * ```
+ */
+export function deltaStats(base: Weights, tuned: Weights, exclude: readonly RegExp[]): DeltaStats {
+  let sum = 0;
+  let squares = 0;
+  let max = 0;
+  let count = 0;
+  let excluded = 0;
+  let excludedCount = 0;
+  for (const [name, values] of tuned) {
+    const b = base.get(name) as Float32Array;
+    const skip = isExcluded(name, exclude);
+    for (let i = 0; i < values.length; i++) {
+      const d = Math.abs((values[i] as number) - (b[i] as number));
+      if (skip) {
+        excluded += d;
+        excludedCount++;
+        continue;
+      }
+      sum += d;
+      squares += d * d;
+      max = Math.max(max, d);
+      count++;
+    }
+  }
+  return { meanAbs: count === 0 ? 0 : sum / count, rms: count === 0 ? 0 : Math.sqrt(squares / count), maxAbs: max, excludedMeanAbs: excludedCount === 0 ? null : excluded / excludedCount };
+}
+
+function optimizerOf(regime: DeltaRegimeConfig, variables: readonly tf.Variable[]): tf.Optimizer {
+  const settings = regime.optimizer;
+  if (settings.name === 'adam') return tf.train.adam(settings.learningRate);
+  return adamR({ learningRate: settings.learningRate, lambda: settings.lambda, penalty: settings.penalty, reference: variables });
+}
+
+/**
+ * The unit that fine-tunes every parameter of the pretrained model on the fine-tuning classes as
+ * the regime says (Adam, or AdamR pulling toward the pretrained weights), saves it as
+ * `models/finetuned-<id>.safetensors` and outputs a {@link FinetuneResult}.
+ *
+ * @example
+ * ```ts
+ * import { type DeltaRunState } from '../run-state.js';
+ * import { finetuneUnit } from './finetune-unit.js';
+ *
+ * declare const state: DeltaRunState;
+ * const unit = finetuneUnit(state, state.config.finetune.regimes[0]!);
+ * console.log(unit.id); // finetune/<id>
+ * ```
+ */
+export function finetuneUnit(state: DeltaRunState, regime: DeltaRegimeConfig): RunUnit {
+  const { config, layers, data } = state;
+  return {
+    id: `finetune/${regime.id}`,
+    label: `fine-tune ${regime.id}`,
+    async run(unit) {
+      const base = await state.weights(modelId());
+      const model = createMlp(layers, base, `delta/finetune/${regime.id}`);
+      let optimizer: tf.Optimizer | undefined;
+      try {
+        optimizer = optimizerOf(regime, model.parameters.map((p) => p.variable));
+        const losses = await trainMlp(model, {
+          data: data.finetune,
+          optimizer,
+          epochs: regime.epochs,
+          batchSize: config.batchSize,
+          seed: deriveSeed(config.seed, 'finetune'),
+          unit,
+          onEpoch: (epoch, loss) => unit.metric({ phase: 'finetune', regime: regime.id, epoch: epoch + 1, loss }),
+        });
+        const tuned = model.read();
+        await writeModelFile(state.modelPath(modelId(regime.id)), layers, tuned);
+        const result: FinetuneResult = { accuracy: accuracy(model, data.test), losses, delta: deltaStats(base, tuned, state.exclude) };
+        state.log(`${regime.id} (${regimeLabel(regime)}): fine-tuned ${(100 * result.accuracy).toFixed(2)}%, mean |δ| ${result.delta.meanAbs.toExponential(2)}, max |δ| ${result.delta.maxAbs.toFixed(4)}\n`);
+        return result as unknown as JsonValue;
+      } finally {
+        optimizer?.dispose();
+        model.dispose();
+      }
+    },
+  };
+}
