@@ -65,3 +65,29 @@ export {
   sparseActivationLayers,
   type GatedMlpLayersOptions,
 } from './layers/layers-model-helpers.js';
+
+export { Sparsifiers, ActivationModels } from './tokens.js';
+export type { Sparsifier, SparsifierInput, SparsityLevel } from './sparsifiers/sparsifier.js';
+export type { SiteSelection } from './sparsifiers/site-selection.js';
+export { catsSparsifier, catsSparsifierOptions, type CatsSparsifierOptions } from './sparsifiers/cats-sparsifier.js';
+export { chessSparsifier, chessSparsifierOptions, type ChessSparsifierOptions } from './sparsifiers/chess-sparsifier.js';
+export { chessPlusSparsifier, chessPlusSparsifierOptions, type ChessPlusSparsifierOptions } from './sparsifiers/chess-plus-sparsifier.js';
+export { topKSparsifier, topKSparsifierOptions, type TopKSparsifierOptions } from './sparsifiers/top-k-sparsifier.js';
+export type { ModelBuilder } from './models/model-builder.js';
+export {
+  gatedMlpBuilder,
+  gatedMlpBuilderOptions,
+  reluMlpBuilder,
+  reluMlpBuilderOptions,
+  visionTransformerBuilder,
+  visionTransformerBuilderOptions,
+} from './models/builders.js';
+
+export { activationConfigSchema, type ActivationExperimentConfig, type ActivationModelConfig } from './experiment/config.js';
+export { activationExperiment } from './experiment/kind.js';
+export { runActivationExperiment } from './experiment/run-experiment.js';
+export { activationResultsTable, buildActivationReport, methodTable } from './report/activation-report.js';
+export type { ActivationResults, FineTuneResult, MethodResult, ModelResults } from './report/results.js';
+
+export { ACTIVATION_PLUGIN_ID, activationPlugin, type ActivationPluginOptions } from './plugin.js';
+export { activationPlugin as default } from './plugin.js';

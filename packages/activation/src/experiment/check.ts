@@ -1,0 +1,81 @@
+import { SparseError } from '@sparse/core';
+import { resolveFashionMnistDataset, type ResolvedFashionMnist } from '@sparse/datasets';
+import type { ExperimentContext } from '@sparse/experiments';
+import type { ActivationExperimentConfig } from './config.js';
+import { planModel, type ModelPlan } from './plan.js';
+import { atField } from './resolve-at.js';
+
+/** A config checked against its data and models, with what the run needs. @internal */
+export interface CheckedActivationConfig {
+  readonly dataset: ResolvedFashionMnist;
+  readonly plans: readonly ModelPlan[];
+  readonly trainCount: number;
+  readonly testCount: number;
+  readonly calibrationCount: number;
+  readonly probeCount: number;
+}
+
+function tooMany(field: string, value: number, limit: number, what: string): SparseError {
+  return new SparseError('E_CONFIG', `${field}: ${value} is more than the ${limit} ${what}.`, { field, received: value, allowed: `[1, ${limit}]` });
+}
+
+/**
+ * Everything about an `activation` config a schema cannot check, before anything is written:
+ * the data folder and its sizes, every model and sparsifier resolved through the runtime, the
+ * sites each sparsifier needs present in its model, distinct model ids and sparsifier labels,
+ * and a ReLU swap only on gated models.
+ *
+ * @throws SparseError `E_CONFIG` naming the field. @internal
+ *
+ * @example
+ * ```ts
+ * import { checkActivationConfig, type ActivationExperimentConfig } from '@sparse/activation';
+ * import type { ExperimentContext } from '@sparse/experiments';
+ *
+ * declare const config: ActivationExperimentConfig;
+ * declare const context: ExperimentContext;
+ * const { plans, trainCount } = checkActivationConfig(config, context);
+ * ```
+ */
+export function checkActivationConfig(config: ActivationExperimentConfig, context: Pick<ExperimentContext, 'runtime' | 'cwd' | 'configPath'>): CheckedActivationConfig {
+  const dataset = resolveFashionMnistDataset(config.dataset, { cwd: context.cwd, ...(context.configPath === undefined ? {} : { configPath: context.configPath }) });
+  const where = dataset.dir === undefined ? 'the bundled subset' : 'Fashion-MNIST';
+  if (config.trainExamples !== undefined && config.trainExamples > dataset.trainCount) throw tooMany('trainExamples', config.trainExamples, dataset.trainCount, `training images of ${where}`);
+  if (config.testExamples !== undefined && config.testExamples > dataset.testCount) throw tooMany('testExamples', config.testExamples, dataset.testCount, `test images of ${where}`);
+  const trainCount = config.trainExamples ?? dataset.trainCount;
+  const testCount = config.testExamples ?? dataset.testCount;
+  if (config.calibration.examples > trainCount) throw tooMany('calibration.examples', config.calibration.examples, trainCount, 'training images used');
+  const ids = new Map<string, number>();
+  const plans = config.models.map((_, index) => {
+    const plan = planModel(context.runtime, config, index);
+    const field = `models[${index}]`;
+    const earlier = ids.get(plan.id);
+    if (earlier !== undefined) {
+      throw new SparseError('E_CONFIG', `${field}.id: models[${earlier}] is also "${plan.id}"; give each model a distinct id.`, { field: `${field}.id`, received: plan.id });
+    }
+    ids.set(plan.id, index);
+    if (plan.config.reluSwap && plan.builder.reluSwap === undefined) {
+      throw new SparseError('E_CONFIG', `${field}.reluSwap: the ${plan.builder.name} model has no gates to swap; the ReLU swap is for gated models (gated-mlp).`, { field: `${field}.reluSwap`, received: true, allowed: [false] });
+    }
+    const model = plan.builder.create(0);
+    const sites = model.sites;
+    model.dispose();
+    const slugs = new Map<string, string>();
+    for (const planned of [...plan.sparsifiers, ...(plan.fineTune === undefined ? [] : [plan.fineTune])]) {
+      try {
+        planned.sparsifier.selectSites(sites);
+      } catch (error) {
+        throw atField(error, planned.field);
+      }
+      if (planned === plan.fineTune) continue;
+      const other = slugs.get(planned.slug);
+      if (other !== undefined) {
+        throw new SparseError('E_CONFIG', `${planned.field}: "${planned.sparsifier.label}" is the same sparsifier as ${other}; list each once.`, { field: planned.field, received: planned.sparsifier.label });
+      }
+      slugs.set(planned.slug, planned.field);
+    }
+    return plan;
+  });
+  const calibrationCount = config.calibration.examples;
+  return { dataset, plans, trainCount, testCount, calibrationCount, probeCount: Math.min(config.probeExamples, trainCount - calibrationCount) };
+}
