@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Random, deriveSeed, type Batch } from '@sparse/core';
 import { createBatchLoader, loadFashionMnist, selectExamples, splitValidation, type ImageBatch, type ImageSet } from '@sparse/datasets';
 
-export const DEFAULT_DATA_DIR = '/work/shared/datasets/fashion-mnist';
 /** The seed of the train/validation split (the same split in every run). */
 const SPLIT_SEED = 0;
 

@@ -1,7 +1,7 @@
 /**
  * The settings every toolkit script shares, from the command line:
  *
- *   --data DIR     the four Fashion-MNIST .gz files (default /work/shared/datasets/fashion-mnist),
+ *   --data DIR     the four Fashion-MNIST .gz files (required unless --quick),
  *                  or `bundled` for the 6,000-image subset shipped with @sparse/datasets
  *   --epochs N     training epochs of every run (default 3)
  *   --seeds N      seeds 0 … N−1 (default 2)
@@ -9,7 +9,6 @@
  *   --quick        smoke run: bundled data, 1 epoch, 1 seed (flags given explicitly still win)
  */
 import { cliOptions } from './log.js';
-import { DEFAULT_DATA_DIR } from './data.js';
 
 export interface Settings {
   readonly dataDir: string;
@@ -23,6 +22,11 @@ export interface Settings {
   readonly quick: boolean;
 }
 
+function dataDir(value: string, quick: boolean): string {
+  if (value === '' && !quick) throw new Error('--data DIR is required (the folder with the four Fashion-MNIST .gz files, e.g. ../shared/datasets/fashion-mnist), or --quick for the bundled subset.');
+  return value;
+}
+
 export function settingsFromArgs(argv: readonly string[] = process.argv.slice(2)): Settings {
   const options = cliOptions(argv);
   const quick = options.flag('quick');
@@ -33,7 +37,7 @@ export function settingsFromArgs(argv: readonly string[] = process.argv.slice(2)
   };
   const seeds = integer('seeds', quick ? 1 : 2);
   return {
-    dataDir: options.value('data', quick ? 'bundled' : DEFAULT_DATA_DIR),
+    dataDir: dataDir(options.value('data', quick ? 'bundled' : ''), quick),
     epochs: integer('epochs', quick ? 1 : 3),
     seeds: Array.from({ length: seeds }, (_, i) => i),
     batchSize: integer('batch', 128),

@@ -6,7 +6,7 @@
  *   pnpm tsx packages/datasets/scripts/make-subset.ts [--from DIR] [--out DIR] [--seed N]
  *                                                      [--train-per-class N] [--test-per-class N]
  *
- * --from defaults to /work/shared/datasets/fashion-mnist (the four official .gz files; their
+ * --from is required (the four official .gz files, e.g. ../shared/datasets/fashion-mnist; their
  * SHA-256s are checked against the official ones first). --out defaults to this package's data/.
  * The output is deterministic: the same inputs and options give byte-identical files.
  */
@@ -30,7 +30,7 @@ import {
 
 const { values } = parseArgs({
   options: {
-    from: { type: 'string', default: '/work/shared/datasets/fashion-mnist' },
+    from: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('../data/', import.meta.url)) },
     seed: { type: 'string', default: '20240' },
     'train-per-class': { type: 'string', default: '600' },
@@ -38,10 +38,15 @@ const { values } = parseArgs({
   },
 });
 
+if (values.from === undefined) {
+  console.error('make-subset: give --from DIR, the folder with the four official Fashion-MNIST .gz files.');
+  process.exit(2);
+}
+const from: string = values.from;
 const seed = Number(values.seed);
 const perClass = { train: Number(values['train-per-class']), test: Number(values['test-per-class']) };
-const full = await loadFashionMnist({ source: { dir: values.from }, pixels: 'uint8' });
-console.log(`read ${full.train.count} train and ${full.test.count} test images from ${values.from} (official checksums verified)`);
+const full = await loadFashionMnist({ source: { dir: from }, pixels: 'uint8' });
+console.log(`read ${full.train.count} train and ${full.test.count} test images from ${from} (official checksums verified)`);
 
 const splits = {} as Record<'train' | 'test', { count: number; perClass: number; sourceIndices: number[] }>;
 const files = {} as Record<FashionMnistFile, { bytes: number; sha256: string }>;

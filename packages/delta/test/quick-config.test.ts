@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,9 @@ import { tempFolder } from './support.js';
 
 const quick = fileURLToPath(new URL('../../../examples/delta/mlp-fashion-mnist-quick.json', import.meta.url));
 const full = fileURLToPath(new URL('../../../examples/delta/mlp-fashion-mnist-full.json', import.meta.url));
-const fullData = fileURLToPath(new URL('../../../../shared/datasets/fashion-mnist', import.meta.url));
+/** The full set where the full example config says it is. */
+const fullConfig = new URL('../../../examples/delta/mlp-fashion-mnist-full.json', import.meta.url);
+const fullData = fileURLToPath(new URL((JSON.parse(readFileSync(fullConfig, 'utf8')) as { dataset: { dir: string } }).dataset.dir, fullConfig));
 
 describe('examples/delta/mlp-fashion-mnist-quick.json', () => {
   it('runs as `sparse run` runs it, on the bundled subset and the wasm backend', async () => {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,12 @@ import { FASHION_MNIST_FILES, FASHION_MNIST_SHA256, type FashionMnistFile } from
 import { loadFashionMnist } from './load-fashion-mnist.js';
 import { readFashionMnistSubsetManifest } from './subset-manifest.js';
 
-const FULL_SET_DIR = '/work/shared/datasets/fashion-mnist';
+/** The full set where the full LTH example config says it is (never a path written here). */
+const FULL_SET_DIR = ((): string => {
+  const config = new URL('../../../../examples/lth/lenet-fashion-mnist-full.json', import.meta.url);
+  const dataset = (JSON.parse(readFileSync(config, 'utf8')) as { dataset: { dir: string } }).dataset;
+  return fileURLToPath(new URL(dataset.dir, config));
+})();
 const ALL_FILES = Object.keys(FASHION_MNIST_SHA256) as FashionMnistFile[];
 
 /** Rejects with a SparseError of `code` whose message matches `pattern`. */
@@ -275,7 +281,7 @@ describe('loadFashionMnist from a URL (local server on 127.0.0.1)', () => {
 
 describe('the full Fashion-MNIST set', () => {
   it.skipIf(!existsSync(FULL_SET_DIR))(
-    `loads 60,000 + 10,000 images with the official checksums from ${FULL_SET_DIR} (skipped when that folder is absent, as on a fresh clone)`,
+    `loads 60,000 + 10,000 images with the official checksums from ${FULL_SET_DIR} (the folder examples/lth/lenet-fashion-mnist-full.json names; skipped when it is absent, as on a fresh clone)`,
     async () => {
       for (const file of ALL_FILES) expect(await sha256Hex(await readFile(join(FULL_SET_DIR, file))), file).toBe(FASHION_MNIST_SHA256[file]);
       const full = await loadFashionMnist({ source: { dir: FULL_SET_DIR }, pixels: 'uint8' });
