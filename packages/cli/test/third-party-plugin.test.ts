@@ -22,24 +22,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTensorData, readMaskFile, writeSafetensors } from '@sparse/core';
 import { CheckpointStore } from '@sparse/experiments';
+import { snapshotToValues } from '@sparse/lth';
 import { scorerHelpEntry, spawnSparse, tempFolder } from './support.js';
 
 const exec = promisify(execFile);
 const WORKSPACE_CORE = fileURLToPath(new URL('../../core/', import.meta.url));
-
-/** Whether the lth experiment kind exists yet (@sparse/lth exporting its plugin), and if not, why. */
-async function lthKind(): Promise<{ available: boolean; reason: string }> {
-  try {
-    const lth = (await import('@sparse/lth')) as Record<string, unknown>;
-    if (typeof lth['lthPlugin'] === 'function') return { available: true, reason: '' };
-    return { available: false, reason: '@sparse/lth does not export lthPlugin yet (the lth experiment kind is being built)' };
-  } catch (error) {
-    return { available: false, reason: `@sparse/lth cannot be imported: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-const lth = await lthKind();
-const lthKindAvailable = lth.available;
-if (!lthKindAvailable) console.warn(`third-party-plugin.test: the lth config case is skipped: ${lth.reason}; unskip it when lth lands.`);
 
 const PLUGIN_MANIFEST = {
   name: '@my-org/power-magnitude',
@@ -174,8 +161,8 @@ describe('a third-party scorer plugin installed from an npm tarball', () => {
     expect(scorerHelpEntry(help.stdout, 'magnitude')).toBe('|w|: keep the largest weights.');
   });
 
-  it.skipIf(!lthKindAvailable)(
-    `names the plugin in an lth experiment config run with sparse run: the level-1 ticket prunes the largest trained weights${lthKindAvailable ? '' : ` (skipped: ${lth.reason})`}`,
+  it(
+    'names the plugin in an lth experiment config run with sparse run: the level-1 ticket prunes the largest trained weights',
     async () => {
       // The lottery-ticket fields (packages/lth/src/experiment/config.ts), tiny; "kind", "plugins" and "backend" are the runner's.
       const config = {
@@ -209,9 +196,8 @@ describe('a third-party scorer plugin installed from an npm tarball', () => {
       // The level-1 ticket's masks were chosen on the weights the dense level 0 ended its training with.
       const masks = await readMaskFile(join(run, 'masks', 'seed-0', 'level-01.safetensors'));
       const saved = await new CheckpointStore(join(run, 'states', 'seed-0', 'dense-trained')).load('weights');
-      // lth saves parameter values as tensors p0, p1, … with their names in the state, in that order.
-      const names = (saved.state as { names?: string[] } | null)?.names;
-      const trained = new Map(names === undefined ? [...saved.tensors].map(([name, record]) => [name, record.data] as const) : names.map((name, i) => [name, saved.tensors.get(`p${i}`)?.data] as const));
+      // The replicate keeps the dense network's trained weights as an lth snapshot (for the one-shot baseline).
+      const trained = snapshotToValues(saved);
       expect(masks.size).toBeGreaterThan(0);
       for (const [name, mask] of masks) {
         const weights = trained.get(name);

@@ -1,18 +1,18 @@
 /**
- * Training throughput of LeNet-300-100 through `trainRound` (its default kernels, `dense-trainer`,
- * or `--kernels fused|stock`) on the wasm backend with the fast kernels, and the cost of one
- * evaluation (validation + test).
+ * Training throughput of LeNet-300-100 through `trainRound` on a training engine (`dense-trainer`,
+ * the default, or `--engine fused|stock`) resolved through a runtime with the wasm backend's
+ * plugin (fast kernels unless `--stock`), and the cost of one evaluation (validation + test).
  *
- *   pnpm tsx packages/lth/bench/throughput.ts [--steps 600] [--batch 60] [--full ../shared/datasets/fashion-mnist] [--stock] [--kernels dense-trainer|fused|stock]
+ *   pnpm tsx packages/lth/bench/throughput.ts [--steps 600] [--batch 60] [--full ../shared/datasets/fashion-mnist] [--stock] [--engine dense-trainer|fused|stock]
  *
  * Prints samples/s of the training step (batch assembly included), and ms per evaluation of
  * 5,000 + 10,000 examples, then an estimate of the full lottery-ticket run.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { registerGradients } from '@sparse/core';
-import { createWasmBackendProvider } from '@sparse/backend-wasm';
+import { TrainingEngines, createRuntime } from '@sparse/core';
+import { wasmBackend } from '@sparse/backend-wasm';
 import { createBatchLoader, loadFashionMnist, splitValidation } from '@sparse/datasets';
-import { createEvaluator, createMlp, trainRound, type TrainingKernels } from '@sparse/lth';
+import { createEvaluator, createMlp, trainRound } from '@sparse/lth';
 
 function flag(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -23,11 +23,9 @@ const steps = Number(flag('steps', '600'));
 const batchSize = Number(flag('batch', '60'));
 const full = flag('full', '');
 const stock = process.argv.includes('--stock');
-const kernels = flag('kernels', 'dense-trainer') as TrainingKernels;
-
-await createWasmBackendProvider({ fastKernels: !stock }).activate();
-await registerGradients();
-console.log(`backend ${tf.getBackend()}, fast kernels ${stock ? 'off' : 'on'}, training kernels ${kernels}, batch ${batchSize}`);
+const runtime = await createRuntime({ backend: 'wasm', plugins: [wasmBackend({ fastKernels: !stock })] });
+const engine = runtime.resolve(TrainingEngines, flag('engine', 'dense-trainer'), '--engine');
+console.log(`backend ${tf.getBackend()}, fast kernels ${stock ? 'off' : 'on'}, training engine ${engine.name}, batch ${batchSize}`);
 
 const data = await loadFashionMnist(full === '' ? {} : { source: { dir: full } });
 const { train, validation } = splitValidation(data.train, { validationSize: full === '' ? 500 : 5000, seed: 0 });
@@ -43,7 +41,7 @@ const run = (n: number) =>
     masks: new Map(),
     batches: loader,
     learningRate: 1.2e-3,
-    kernels,
+    engine,
     startStep: 0,
     endStep: n,
     evalEvery: 1e9,

@@ -9,18 +9,25 @@ export { shuffleMasks, SHUFFLE_MODES, type ShuffleMode } from './imp/shuffle-mas
 export { percentile, percentileMasks } from './imp/percentile-masks.js';
 export { impPruneStep, defaultPrunable, mirlPrunable, oneShotPools, type ImpPruneStepOptions, type ImpSelection } from './imp/prune-step.js';
 export { runImp, type BranchName, type ImpLevel, type ImpOptions, type ImpResult, type ImpTrainContext } from './imp/run-imp.js';
+export type { ImpUnit } from './branches/schedule.js';
 export { instability, type InstabilityOptions, type InstabilityResult } from './imp/instability.js';
 
-export { captureAdamState, restoreAdamState, type AdamState } from './training/adam-state.js';
 export { earlyStopping, type EarlyStop, type EvalRecord } from './training/early-stopping.js';
 export { createEvaluator, type Evaluation, type Evaluator } from './training/evaluator.js';
-export { trainRound, type BatchProvider, type RoundCheckpoint, type RoundResult, type TrainingKernels, type TrainRoundOptions } from './training/train-round.js';
+export { trainRound, type BatchProvider, type RoundCheckpoint, type RoundResult, type TrainRoundOptions } from './training/train-round.js';
+export { resolveTrainingEngine } from './training/resolve-engine.js';
 
-export { lthConfigSchema, validateLthConfig, loadLthConfig, type LthExperimentConfig } from './experiment/config.js';
+export { lthPlugin, LTH_PLUGIN_ID, type LthPluginOptions } from './plugin.js';
+export { lthPlugin as default } from './plugin.js';
+export { lthKind } from './experiment/kind.js';
+export { lthConfigSchema, type LthExperimentConfig } from './experiment/config.js';
+export { validateLthConfig } from './experiment/validate-config.js';
+export { checkLthExperiment, type CheckedLthExperiment } from './experiment/check-experiment.js';
+export { replicateMemory, checkReplicateMemory } from './experiment/memory.js';
 export { planExperiment, predictedRemaining, FASHION_MNIST_TRAIN_COUNT, type ExperimentPlan, type PlannedUnit } from './experiment/plan.js';
 export { encodeRoundCheckpoint, decodeRoundCheckpoint, valuesToSnapshot, snapshotToValues } from './experiment/checkpoint-codec.js';
 export { runReplicate, type ReplicatePayload, type UnitSummary } from './experiment/replicate-job.js';
-export { runLthExperiment, resolveDatasetDir, type LthExperimentResult, type RunLthExperimentOptions } from './experiment/run-experiment.js';
+export { runLthExperiment, type LthExperimentOutcome } from './experiment/run-experiment.js';
 export { summarizeLevels, type LevelStats, type Spread } from './report/summarize.js';
 export { buildLthReport, resultsTable, lthFindings } from './report/lth-report.js';
 export { readLthSummaries, writeLthResults } from './report/write-results.js';

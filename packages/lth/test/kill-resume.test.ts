@@ -66,9 +66,8 @@ describe('a killed run resumes bit-identically', () => {
     expect(b).toBe(a);
     const expected = await files(join(straight, a!));
     const actual = await files(join(killed, b!));
-    const compared = [...expected.keys()].filter((name) => /^(metrics\.jsonl|results\.json|summary\.json|config\.json|masks\/.*|metrics\/.*|units\/.*)$/.test(name));
-    expect(compared).toContain('metrics.jsonl');
-    expect(expected.has('report.html') && actual.has('report.html')).toBe(true);
+    const compared = [...expected.keys()].filter((name) => /^(metrics\.jsonl|results\.json|summary\.json|config\.json|report\.html|results\.md|results-.*\.svg|masks\/.*|metrics\/.*|units\/.*)$/.test(name));
+    for (const name of ['metrics.jsonl', 'report.html', 'results.md']) expect(compared).toContain(name);
     expect(compared.filter((name) => name.startsWith('masks/')).length).toBe(2 * 4); // levels 1-3 and one-shot level 2, two seeds
     for (const name of compared) expect(actual.get(name)?.equals(expected.get(name)!), name).toBe(true);
     expect([...actual.keys()].some((name) => name.startsWith('checkpoints/') && name.includes('manifests'))).toBe(false);

@@ -6,12 +6,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deriveSeed, readMaskFile, type BinaryMaskSet } from '@sparse/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrainingEngines, createRuntime, deriveSeed, readMaskFile, type BinaryMaskSet, type SparseRuntime } from '@sparse/core';
 import { createBatchLoader, loadFashionMnist, splitValidation } from '@sparse/datasets';
-import { openRunDirectory } from '@sparse/experiments';
+import { openRunDirectory, type ResolvedPluginSpec } from '@sparse/experiments';
+import { wasmBackend } from '@sparse/backend-wasm';
 import {
   createEvaluator,
+  lthPlugin,
   createMlp,
   defaultPrunable,
   mirlPrunable,
@@ -42,23 +44,31 @@ const BASE = {
   checkpointEvery: 20,
 };
 
-const CONFIGS = {
-  'layerwise, rewinding to θk, every baseline': validateLthConfig({
+/** The plugins runReplicate loads (here, in this thread, by their package names, which the test aliases map to the sources). */
+const PLUGINS: ResolvedPluginSpec[] = ['@sparse/backend-wasm', '@sparse/lth'].map((name) => ({ specifier: name, module: name, exportName: 'default', options: {} }));
+
+let runtime: SparseRuntime;
+beforeAll(async () => {
+  runtime = await createRuntime({ backend: 'cpu', plugins: [wasmBackend(), lthPlugin()] });
+});
+
+const RAW = {
+  'layerwise, rewinding to θk, every baseline': {
     ...BASE,
     name: 'match-imp',
     seeds: [3],
     rates: { default: 0.3, output: 0.15, perTensor: { 'fc2/kernel': 0.4 } },
     rewindStep: 10,
     branches: { ticket: true, reinit: true, randomPrune: { levels: [2], shuffle: 'global' }, oneShot: { levels: [2, 3] } },
-  }),
-  'MIR-L, random pruning by remaining percent': validateLthConfig({
+  },
+  'MIR-L, random pruning by remaining percent': {
     ...BASE,
     name: 'match-imp-mirl',
     seeds: [4],
     mode: 'mir-l',
     rates: { default: 0.3 },
     branches: { ticket: true, reinit: false, randomPrune: { remaining: [50], shuffle: 'even' }, oneShot: { levels: [2] } },
-  }),
+  },
 };
 
 interface Replay {
@@ -69,7 +79,7 @@ interface Replay {
   readonly oneShot: Map<number, BinaryMaskSet>;
 }
 
-/** runImp, training each run exactly as the replicate does (same data order, evaluators, kernels). */
+/** runImp, training each run exactly as the replicate does (same data order, evaluators, engine: the default, dense-trainer). */
 async function viaRunImp(config: LthExperimentConfig, seed: number): Promise<Replay> {
   const data = await loadFashionMnist();
   const { train, validation } = splitValidation(data.train, { validationSize: config.validationSize, seed: 0 });
@@ -80,6 +90,7 @@ async function viaRunImp(config: LthExperimentConfig, seed: number): Promise<Rep
   const test = createEvaluator(data.test);
   const prunable = config.mode === 'mir-l' ? mirlPrunable(model.parameters) : defaultPrunable(model.parameters);
   const sizes = new Map(model.parameters.filter((p) => prunable.includes(p.name)).map((p) => [p.name, p.variable.size] as const));
+  const engine = runtime.create(TrainingEngines, 'dense-trainer');
   const summaries: UnitSummary[] = [];
   const metrics = new Map<string, string>();
   const oneShot = new Map<number, BinaryMaskSet>();
@@ -107,7 +118,7 @@ async function viaRunImp(config: LthExperimentConfig, seed: number): Promise<Rep
           masks: context.masks,
           batches: loader,
           learningRate: config.optimizer.learningRate,
-          kernels: config.optimizer.kernels,
+          engine,
           startStep: context.startStep,
           endStep: plan.iterations,
           evalEvery: config.evalEvery,
@@ -147,15 +158,16 @@ afterAll(async () => {
 });
 
 describe('the resumable replicate (sparse run) and runImp run the same IMP', () => {
-  for (const [title, config] of Object.entries(CONFIGS)) {
+  for (const [title, raw] of Object.entries(RAW)) {
     it(`give identical masks, metrics and summaries: ${title}`, async () => {
+      const config = validateLthConfig(raw, runtime);
       const seed = config.seeds[0] as number;
       const root = await mkdtemp(join(tmpdir(), 'lth-match-'));
       roots.push(root);
       const run = await openRunDirectory({ root, name: config.name, config: config as never });
       let summaries: UnitSummary[];
       try {
-        summaries = await runReplicate({ runPath: run.path, config, seed, datasetDir: undefined }, { progress: () => undefined, signal: new AbortController().signal });
+        summaries = await runReplicate({ runPath: run.path, config, seed, datasetDir: undefined, plugins: PLUGINS, backend: 'cpu' }, { progress: () => undefined, signal: new AbortController().signal });
       } finally {
         await run.close();
       }

@@ -1,13 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRuntime, registerGradients } from '@sparse/core';
+import { createRuntime, registerGradients, type SparseRuntime } from '@sparse/core';
 import type { ImageSet } from '@sparse/datasets';
-import type { BatchProvider } from '../src/index.js';
+import { lthPlugin, validateLthConfig, type BatchProvider, type LthExperimentConfig } from '../src/index.js';
 
 /** Activates the cpu backend with gradients, once per test file. */
 export async function useCpu(): Promise<void> {
   await createRuntime({ backend: 'cpu' });
   await registerGradients();
 }
+
+/** Validates a raw lth config (`kind` may be left out) with a cpu runtime holding core's names and the lth kind. */
+export async function lthConfig(raw: Record<string, unknown>): Promise<LthExperimentConfig> {
+  runtime ??= await createRuntime({ backend: 'cpu', plugins: [lthPlugin()] });
+  return validateLthConfig(raw, runtime);
+}
+let runtime: SparseRuntime | undefined;
 
 /** A deterministic toy classification set: `count` examples of `features` values, `classes` labels. */
 export function toySet(count: number, features = 8, classes = 3, seed = 1): ImageSet<Float32Array> {

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveSeed } from '@sparse/core';
-import { useCpu } from '../../test/support.js';
+import { lthConfig, useCpu } from '../../test/support.js';
 import { alive, keptOf, masked, runBodies } from '../../test/bodies.js';
 import { shuffleMasks, type ShuffleMode } from '../imp/shuffle-masks.js';
 import { planExperiment, predictedRemaining } from '../experiment/plan.js';
-import { validateLthConfig } from '../experiment/config.js';
 import { nearestLevel, randomPruneLevels } from './random-prune.js';
 
 beforeAll(useCpu);
@@ -67,8 +66,8 @@ describe('random-pruning levels', () => {
     expect(randomPruneLevels({}, pm)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
-  it('is what planExperiment schedules for the quick LeNet config', () => {
-    const config = validateLthConfig({
+  it('is what planExperiment schedules for the quick LeNet config', async () => {
+    const config = await lthConfig({
       name: 'q',
       seeds: [0],
       rounds: 8,

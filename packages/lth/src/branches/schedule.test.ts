@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planExperiment } from '../experiment/plan.js';
-import { validateLthConfig } from '../experiment/config.js';
+import { lthConfig } from '../../test/support.js';
 import { impSchedule, levelName } from './schedule.js';
 
 describe('impSchedule', () => {
@@ -21,8 +21,8 @@ describe('impSchedule', () => {
     expect(levelName(7)).toBe('level-07');
   });
 
-  it('is the schedule planExperiment gives the resumable replicate', () => {
-    const config = validateLthConfig({
+  it('is the schedule planExperiment gives the resumable replicate', async () => {
+    const config = await lthConfig({
       name: 'x',
       seeds: [0],
       rounds: 3,

@@ -18,7 +18,7 @@ export type BranchName = 'ticket' | 'reinit' | 'random-prune' | 'one-shot';
  *
  * @example
  * ```ts
- * import type { ImpUnit } from '../branches/schedule.js';
+ * import type { ImpUnit } from '@sparse/lth';
  *
  * const unit: ImpUnit = { id: 'level-03/reinit', level: 3, branch: 'reinit', startStep: 0 };
  * ```

@@ -1,6 +1,6 @@
+import type { AdamState } from '@sparse/core';
 import type { Checkpoint, JsonValue, Snapshot, TensorRecord } from '@sparse/experiments';
 import type { ParameterValues } from '../imp/parameter-values.js';
-import type { AdamState } from '../training/adam-state.js';
 import type { EvalRecord } from '../training/early-stopping.js';
 import type { RoundCheckpoint } from '../training/train-round.js';
 

@@ -98,9 +98,11 @@ export function predictedRemaining(layerSizes: readonly number[], rates: LthExpe
  *
  * @example
  * ```ts
- * import { planExperiment, validateLthConfig } from '@sparse/lth';
+ * import { createRuntime } from '@sparse/core';
+ * import { lthPlugin, planExperiment, validateLthConfig } from '@sparse/lth';
  *
- * const config = validateLthConfig({ name: 'x', seeds: [0], rounds: 15, epochsPerRound: 4, dataset: { dir: 'data' } });
+ * const runtime = await createRuntime({ backend: 'cpu', plugins: [lthPlugin()] });
+ * const config = validateLthConfig({ name: 'x', seeds: [0], rounds: 15, epochsPerRound: 4, dataset: { dir: 'data' } }, runtime);
  * const plan = planExperiment(config, 55000);
  * console.log(plan.iterations); // 3668
  * ```

@@ -1,9 +1,18 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { createScorer, deriveSeed, readMaskFile, registerGradients, writeMaskFile, cpuBackendProvider, type BinaryMaskSet, type Scorer } from '@sparse/core';
+import { Scorers, deriveSeed, readMaskFile, refOptions, writeMaskFile, type BinaryMaskSet, type ScoringInput } from '@sparse/core';
 import { createBatchLoader, loadFashionMnist, splitValidation } from '@sparse/datasets';
-import { attachRunDirectory, runUnits, type JsonObject, type RunUnit, type UnitContext, type WorkerJobContext } from '@sparse/experiments';
+import {
+  attachRunDirectory,
+  createRuntimeFromSpecs,
+  runUnits,
+  type JsonObject,
+  type ResolvedPluginSpec,
+  type RunUnit,
+  type UnitContext,
+  type WorkerJobContext,
+} from '@sparse/experiments';
 import type { BranchRun } from '../branches/branch-run.js';
 import { runImpUnit } from '../branches/run-unit.js';
 import { levelName } from '../branches/schedule.js';
@@ -12,6 +21,7 @@ import type { ImpStore } from '../branches/store.js';
 import { createMlp, type LthModel } from '../model/mlp.js';
 import type { ParameterValues } from '../imp/parameter-values.js';
 import { createEvaluator } from '../training/evaluator.js';
+import { resolveTrainingEngine } from '../training/resolve-engine.js';
 import { trainRound } from '../training/train-round.js';
 import type { LthExperimentConfig } from './config.js';
 import { decodeRoundCheckpoint, encodeRoundCheckpoint, snapshotToValues, valuesToSnapshot } from './checkpoint-codec.js';
@@ -22,10 +32,12 @@ import { planExperiment } from './plan.js';
  *
  * @example
  * ```ts
+ * import type { ExperimentContext } from '@sparse/experiments';
  * import type { ReplicatePayload } from '@sparse/lth';
  *
  * declare const config: ReplicatePayload['config'];
- * const payload: ReplicatePayload = { runPath: '.runs/quick-0123456789ab', config, seed: 0, datasetDir: undefined };
+ * declare const context: ExperimentContext;
+ * const payload: ReplicatePayload = { runPath: '.runs/quick-0123456789ab', config, seed: 0, datasetDir: undefined, plugins: context.plugins, backend: context.runtime.backend };
  * ```
  */
 export interface ReplicatePayload {
@@ -36,6 +48,10 @@ export interface ReplicatePayload {
   readonly seed: number;
   /** The absolute folder of the full data set, or `undefined` for the bundled subset. */
   readonly datasetDir: string | undefined;
+  /** The main thread's plugins (`ExperimentContext.plugins`): the worker loads them to resolve the same names. */
+  readonly plugins: readonly ResolvedPluginSpec[];
+  /** The main thread's backend (`runtime.backend`). */
+  readonly backend: string;
 }
 
 /**
@@ -62,19 +78,13 @@ export interface UnitSummary {
   readonly iterations: number;
 }
 
-/** Activates the backend a config asks for, in this thread, with gradients. */
-async function activateBackend(backend: LthExperimentConfig['backend']): Promise<void> {
-  if (backend === 'wasm') {
-    const { createWasmBackendProvider } = await import('@sparse/backend-wasm');
-    await createWasmBackendProvider({}).activate();
-  } else {
-    await cpuBackendProvider.activate();
-  }
-  await registerGradients();
-}
-
-function scorerFor(config: LthExperimentConfig, seed: number): Scorer {
-  return config.scorer === 'random' ? createScorer('random', { seed: deriveSeed(seed, 'random-scores') }) : createScorer(config.scorer);
+/**
+ * What every scorer's input carries: the replicate's seed `deriveSeed(seed, 'random-scores')` (what
+ * the `random` scorer draws from, per tensor), unless the config gives the scorer a `seed` option
+ * of its own, which then decides.
+ */
+function scoringSeed(config: LthExperimentConfig, seed: number): Pick<ScoringInput, 'seed'> {
+  return refOptions(config.scorer)['seed'] === undefined ? { seed: deriveSeed(seed, 'random-scores') } : {};
 }
 
 /**
@@ -82,6 +92,8 @@ function scorerFor(config: LthExperimentConfig, seed: number): Scorer {
  * level's ticket and the baselines, with the same schedule and branch bodies as `runImp`
  * (`src/branches/`), as resumable units of the run directory (checkpoints every `checkpointEvery`
  * iterations; a killed run continues where it stopped and ends with the same masks and metrics).
+ * The worker builds its runtime from the main thread's plugins and backend
+ * (`createRuntimeFromSpecs`) and resolves the scorer and the training engine through it.
  * Masks go to `masks/seed-<s>/level-<LL>.safetensors` (core's packed mask files), metrics to
  * `metrics/seed-<s>/…jsonl`, summaries to `units/…json`.
  *
@@ -96,7 +108,7 @@ function scorerFor(config: LthExperimentConfig, seed: number): Scorer {
  */
 export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJobContext, 'progress' | 'signal'>): Promise<UnitSummary[]> {
   const { config, seed } = payload;
-  await activateBackend(config.backend);
+  const runtime = await createRuntimeFromSpecs(payload.plugins, payload.backend);
   const run = await attachRunDirectory(payload.runPath);
   const data = await loadFashionMnist(payload.datasetDir === undefined ? {} : { source: { dir: payload.datasetDir } });
   const { train, validation } = splitValidation(data.train, { validationSize: config.validationSize, seed: 0 });
@@ -107,7 +119,8 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
   const testEvaluator = createEvaluator(data.test);
   const shapes = new Map(model.parameters.map((p) => [p.name, [...p.variable.shape]] as const));
   const theta0 = model.initialValues(seed, 'init');
-  const scorer = scorerFor(config, seed);
+  const scorer = runtime.resolve(Scorers, config.scorer, 'scorer');
+  const seedInput = scoringSeed(config, seed);
   const T = plan.iterations;
   const setup = impSetup({
     parameters: model.parameters,
@@ -121,8 +134,9 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
     shuffle: config.branches.randomPrune?.shuffle,
     oneShotLevels: plan.oneShotLevels,
     reinitValues: () => model.initialValues(seed, 'reinit'),
-    ...(scorer.requiresData ? { scoringInput: () => scoringSource(model, loader) } : {}),
+    scoringInput: () => (scorer.requiresData ? scoringSource(model, loader, seedInput) : { input: seedInput }),
   });
+  const engine = resolveTrainingEngine(runtime, config.engine, model, setup.prunable);
 
   const maskPath = (level: number) => run.file('masks', `seed-${seed}`, `${levelName(level)}.safetensors`);
   const saveMasks = async (path: string, masks: BinaryMaskSet) => {
@@ -159,7 +173,7 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
       masks: branch.masks,
       batches: loader,
       learningRate: config.optimizer.learningRate,
-      kernels: config.optimizer.kernels,
+      engine,
       startStep: branch.startStep,
       endStep: T,
       evalEvery: config.evalEvery,
@@ -222,10 +236,11 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
 }
 
 /** A fixed batch (the first of epoch 0) and the loss, for data-driven scorers; disposed after the prune. */
-function scoringSource(model: LthModel, loader: ReturnType<typeof createBatchLoader>): ScoringSource {
+function scoringSource(model: LthModel, loader: ReturnType<typeof createBatchLoader>, seedInput: Pick<ScoringInput, 'seed'>): ScoringSource {
   const batch = loader.batch(0, 0);
   return {
     input: {
+      ...seedInput,
       batch,
       loss: model.loss,
       model: { forward: model.forward, variables: model.parameters.map((p) => p.variable), inputShape: [batch.x.shape[1]] },

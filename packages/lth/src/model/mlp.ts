@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { SparseError, fusedDense, meanSoftmaxCrossEntropy, type Batch, type NamedParameter } from '@sparse/core';
+import { SparseError, fusedDense, meanSoftmaxCrossEntropy, type Batch, type NamedParameter, type TrainableModel } from '@sparse/core';
 import { glorotNormalValues } from './glorot.js';
 
 /**
- * A model the lottery-ticket engine can train: named parameters, a forward pass returning logits,
- * a training loss, and a seeded initialisation. The engine only touches `parameters`; the rest is
- * what the training loop and the baselines need.
+ * A model the lottery-ticket engine can train: core's `TrainableModel` (named parameters, the loss,
+ * optionally a fused loss and its dense layers, which training engines read) plus a forward pass
+ * returning logits and a seeded initialisation. IMP only touches `parameters`; the rest is what
+ * the training loop and the baselines need.
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ import { glorotNormalValues } from './glorot.js';
  * model.dispose();
  * ```
  */
-export interface LthModel {
+export interface LthModel extends TrainableModel {
   /** Every trainable parameter, in a stable order (kernels and biases). */
   readonly parameters: readonly NamedParameter[];
   /** The name of the output layer's kernel (pruned at its own rate, half the others' by default). */
@@ -28,14 +29,14 @@ export interface LthModel {
   loss(batch: Batch): Scalar;
   /**
    * The same loss with hand-written gradients and fewer kernels (core's `fusedDense` and
-   * `meanSoftmaxCrossEntropy`), for training with `kernels: 'fused'`. Optional: without it the
-   * fused path trains on {@link LthModel.loss}.
+   * `meanSoftmaxCrossEntropy`), for the `fused` training engine. Optional: without it the
+   * fused engine trains on {@link LthModel.loss}.
    */
   fusedLoss?(batch: Batch): Scalar;
   /**
    * The layers, input first, when the model is a dense ReLU network (ReLU after every layer but
-   * the last) trained on the mean softmax cross-entropy of its logits: what `createDenseTrainer` of
-   * @sparse/backend-wasm trains (`kernels: 'dense-trainer'`). `createMlp` sets it; other models leave it out.
+   * the last) trained on the mean softmax cross-entropy of its logits: what the `dense-trainer`
+   * training engine trains. `createMlp` sets it; other models leave it out.
    */
   readonly denseLayers?: readonly { readonly kernel: NamedParameter; readonly bias: NamedParameter }[];
   /**

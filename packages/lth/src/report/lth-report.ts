@@ -1,3 +1,4 @@
+import { refName } from '@sparse/core';
 import type { PlotSeries, Report, Table, TableCell } from '@sparse/experiments';
 import type { LthExperimentConfig } from '../experiment/config.js';
 import type { UnitSummary } from '../experiment/replicate-job.js';
@@ -157,7 +158,8 @@ export function buildLthReport(config: LthExperimentConfig, summaries: readonly 
   const iterations = summaries[0]?.iterations ?? 0;
   const seeds = [...new Set(summaries.map((s) => s.seed))];
   const dataset = config.dataset === 'bundled' ? 'the bundled Fashion-MNIST subset' : `Fashion-MNIST from ${JSON.stringify((config.dataset as { dir: string }).dir)}`;
-  const setup = `MLP ${config.model.layerSizes.join('-')} on ${dataset} (${config.validationSize} validation examples held out); Adam ${config.optimizer.learningRate}, batch ${config.batchSize}, ${iterations} iterations per round; ${config.rounds} rounds of ${config.mode === 'mir-l' ? 'MIR-L global percentile' : config.scope} ${config.scorer} pruning at ${config.rates.default}${config.rates.output === undefined ? '' : ` (output layer ${config.rates.output})`} of the remaining weights; reset to ${config.rewindStep === 0 ? 'θ0' : `θ${config.rewindStep}`}; seeds ${seeds.join(', ')}; backend ${config.backend}.`;
+  const engine = config.engine === undefined ? '' : `, engine ${refName(config.engine)}`;
+  const setup = `MLP ${config.model.layerSizes.join('-')} on ${dataset} (${config.validationSize} validation examples held out); Adam ${config.optimizer.learningRate}${engine}, batch ${config.batchSize}, ${iterations} iterations per round; ${config.rounds} rounds of ${config.mode === 'mir-l' ? 'MIR-L global percentile' : config.scope} ${refName(config.scorer)} pruning at ${config.rates.default}${config.rates.output === undefined ? '' : ` (output layer ${config.rates.output})`} of the remaining weights; reset to ${config.rewindStep === 0 ? 'θ0' : `θ${config.rewindStep}`}; seeds ${seeds.join(', ')}; backend ${config.backend}.`;
   const plot = (pick: (s: LevelStats) => Spread, scale: number, yLabel: string) => ({
     series: seriesOf(stats, pick, scale),
     xLabel: 'percent of weights remaining (log scale)',

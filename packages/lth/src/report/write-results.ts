@@ -1,8 +1,8 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { SparseError } from '@sparse/core';
 import { attachRunDirectory, writeMarkdownReport } from '@sparse/experiments';
-import { validateLthConfig } from '../experiment/config.js';
+import type { LthExperimentConfig } from '../experiment/config.js';
 import type { UnitSummary } from '../experiment/replicate-job.js';
 import { buildLthReport } from './lth-report.js';
 
@@ -53,10 +53,18 @@ export async function readLthSummaries(runPath: string, options: { readonly part
   return { summaries, finished: false };
 }
 
+/** `outPath` as the page names it: inside the run directory relative to it (the page is then the same wherever the run directory is). */
+function shownPath(runPath: string, outPath: string): string {
+  const inside = relative(resolve(runPath), resolve(outPath));
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? join('<run directory>', inside) : outPath;
+}
+
 /**
- * Writes the Markdown results page of a lottery-ticket run (`docs/results/lth-*.md`) and its SVG
- * plots next to it: setup, findings, accuracy at early stop and early-stopping iteration vs. percent
- * of weights remaining, and the results table.
+ * Writes the Markdown results page of a lottery-ticket run and its SVG plots next to it: setup,
+ * findings, accuracy at early stop and early-stopping iteration vs. percent of weights remaining,
+ * and the results table. `sparse run` writes it as `results.md` in the run directory; the pages
+ * under `docs/results/lth-*.md` are made with it from finished runs. The run's `config.json` is
+ * read as written by the `lth` kind (already validated), so runs made with plugins need none loaded.
  *
  * @returns the paths written.
  *
@@ -69,12 +77,12 @@ export async function readLthSummaries(runPath: string, options: { readonly part
  */
 export async function writeLthResults(runPath: string, outPath: string, options: { readonly partial?: boolean; readonly notes?: readonly string[] } = {}): Promise<string[]> {
   const run = await attachRunDirectory(runPath);
-  const config = validateLthConfig(run.config, run.file('config.json'));
+  const config = run.config as unknown as LthExperimentConfig;
   const { summaries, finished } = await readLthSummaries(runPath, options);
   const seeds = [...new Set(summaries.map((s) => s.seed))].length;
   const notes = [
     ...(finished ? [] : [`Partial results: ${summaries.length} of the planned training runs had finished when this page was written; the run is resumable.`]),
-    `Run directory: ${run.name}-${run.hash.slice(0, 12)} (config hash ${run.hash.slice(0, 12)}), ${summaries.length} training runs over ${seeds} seed(s). Regenerate with: pnpm tsx packages/lth/scripts/write-results.ts <run directory> ${outPath}.`,
+    `Run directory: ${run.name}-${run.hash.slice(0, 12)} (config hash ${run.hash.slice(0, 12)}), ${summaries.length} training runs over ${seeds} seed(s). Regenerate with: pnpm tsx packages/lth/scripts/write-results.ts <run directory> ${shownPath(runPath, outPath)}.`,
     ...(options.notes ?? []),
   ];
   return writeMarkdownReport(outPath, buildLthReport(config, summaries, notes));

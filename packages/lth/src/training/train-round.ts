@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SparseError, binaryToMaskSet, type Batch, type BinaryMaskSet } from '@sparse/core';
+import { SparseError, binaryToMaskSet, optimizerEngine, type AdamState, type Batch, type BinaryMaskSet, type EngineStepper, type TrainingEngine } from '@sparse/core';
 import type { LthModel } from '../model/mlp.js';
 import { assignParameterValues, readParameterValues, type ParameterValues } from '../imp/parameter-values.js';
-import type { AdamState } from './adam-state.js';
-import { denseTrainerRefusal, denseTrainerStepper } from './dense-trainer-stepper.js';
-import { optimizerStepper } from './optimizer-stepper.js';
-import type { RoundStepper } from './round-stepper.js';
 import { earlyStopping, type EarlyStop, type EvalRecord } from './early-stopping.js';
 import type { Evaluation } from './evaluator.js';
 
@@ -25,6 +21,8 @@ import type { Evaluation } from './evaluator.js';
 export interface BatchProvider {
   /** Steps in one pass over the data. */
   readonly stepsPerEpoch: number;
+  /** Rows of a full batch, when known (the `@sparse/datasets` loader says); else the first batch of epoch 0 is measured. */
+  readonly batchSize?: number;
   /** Batch `step` (0-based within the epoch) of `epoch`. */
   batch(epoch: number, step: number): Batch;
 }
@@ -52,18 +50,6 @@ export interface RoundCheckpoint {
 }
 
 /**
- * The three ways {@link trainRound} computes a step (see {@link TrainRoundOptions.kernels}).
- *
- * @example
- * ```ts
- * import type { TrainingKernels } from '@sparse/lth';
- *
- * const kernels: TrainingKernels = 'fused';
- * ```
- */
-export type TrainingKernels = 'fused' | 'stock' | 'dense-trainer';
-
-/**
  * Options of {@link trainRound}.
  *
  * @example
@@ -79,19 +65,18 @@ export interface TrainRoundOptions {
   /** Masks in force for the whole round (gradients masked, `w ← m ⊙ w` after every update). */
   readonly masks: BinaryMaskSet;
   readonly batches: BatchProvider;
-  /** Adam's learning rate; a fresh Adam optimizer is made for the round. */
+  /** Adam's learning rate; the engine starts a fresh Adam for the round (or continues `resume`'s). */
   readonly learningRate: number;
   /**
-   * How a step is computed. `dense-trainer`: the whole step in WebAssembly SIMD by
-   * @sparse/backend-wasm's `createDenseTrainer` (one thread; under any backend), about 1.6x faster
-   * than `fused` in the quick LTH experiment; only for models that describe their dense layers
-   * (`createMlp`'s) with masks on kernels only. `fused`: core's `fusedAdam` (one pass per variable,
-   * masks folded in) on the model's `fusedLoss` (hand-written gradients), about 1.9x faster than
-   * `stock` on wasm. `stock`: `tf.train.adam` around `model.loss`, with the masks applied by
-   * separate kernels. Default: `dense-trainer` where it applies, else `fused`. All are Adam on the
-   * same loss; their weights agree to float32 rounding, not bit for bit.
+   * The training engine that computes the steps (core's `TrainingEngine`): from a runtime by name
+   * (`runtime.resolve(TrainingEngines, 'dense-trainer')`, or {@link resolveTrainingEngine} with a
+   * config's `engine`), or core's `optimizerEngine('stock' | 'fused')`. Default: core's `fused`
+   * engine. Engines are Adam on the same loss; their weights agree to float32 rounding, not bit
+   * for bit. One that refuses the model (`refusal`) fails before training.
    */
-  readonly kernels?: TrainingKernels;
+  readonly engine?: TrainingEngine;
+  /** Rows of a full batch, for engines that size their buffers by it. Default: `batches.batchSize`, else the rows of batch 0 of epoch 0. */
+  readonly batchSize?: number;
   /** The absolute iteration the round starts at (the rewind step k; 0 from θ0). Batches follow it. */
   readonly startStep: number;
   /** The absolute iteration it ends at (T). */
@@ -153,9 +138,19 @@ function checkSteps(options: TrainRoundOptions): void {
   if (options.checkpointEvery !== undefined && (!Number.isSafeInteger(options.checkpointEvery) || options.checkpointEvery < 1)) bad('checkpointEvery', options.checkpointEvery, 'an integer >= 1');
 }
 
+/** The rows of a full batch: given, else the provider's, else measured on batch 0 of epoch 0 (a full one). */
+function fullBatchRows(options: TrainRoundOptions): number {
+  const known = options.batchSize ?? options.batches.batchSize;
+  if (known !== undefined) return known;
+  const probe = options.batches.batch(0, 0);
+  const rows = probe.x.shape[0] as number;
+  tf.dispose([probe.x, probe.y]);
+  return rows;
+}
+
 /**
- * One IMP training round: a fresh Adam optimizer wrapped with the masks (core's `withMasks`), or
- * a dense trainer with them (`kernels: 'dense-trainer'`), trained from iteration `startStep` to `endStep` on `batches` (batch `i mod stepsPerEpoch` of
+ * One IMP training round: a fresh start of a training engine (masked Adam; core's `fused` by
+ * default), trained from iteration `startStep` to `endStep` on `batches` (batch `i mod stepsPerEpoch` of
  * epoch `floor(i / stepsPerEpoch)` at iteration `i`, so every round sees the same data order),
  * evaluated every `evalEvery` iterations. The model must already hold the round's starting
  * weights (reset and masked), unless `resume` is given, in which case weights, optimizer and
@@ -164,6 +159,7 @@ function checkSteps(options: TrainRoundOptions): void {
  *
  * @example
  * ```ts
+ * import { optimizerEngine } from '@sparse/core';
  * import { createMlp, createEvaluator, trainRound } from '@sparse/lth';
  * import { createBatchLoader, loadFashionMnist, splitValidation } from '@sparse/datasets';
  *
@@ -177,6 +173,7 @@ function checkSteps(options: TrainRoundOptions): void {
  *   masks: new Map(),
  *   batches: createBatchLoader(train, { batchSize: 60, seed: 0 }),
  *   learningRate: 1.2e-3,
+ *   engine: optimizerEngine('fused'),
  *   startStep: 0,
  *   endStep: 500,
  *   evalEvery: 100,
@@ -190,18 +187,21 @@ function checkSteps(options: TrainRoundOptions): void {
 export async function trainRound(options: TrainRoundOptions): Promise<RoundResult> {
   checkSteps(options);
   const { model, batches, startStep, endStep, evalEvery, resume, signal } = options;
-  const kernels = options.kernels ?? (denseTrainerRefusal(model, options.masks.keys()) === undefined ? 'dense-trainer' : 'fused');
+  const engine = options.engine ?? optimizerEngine('fused');
+  const refusal = engine.refusal(model, [...options.masks.keys()]);
+  if (refusal !== undefined) throw refusal;
   const evals: EvalRecord[] = resume === undefined ? [] : [...resume.evals];
   const snapshots = new Set(options.snapshotAt ?? []);
   const maskTensors = binaryToMaskSet(options.masks);
-  let stepper: RoundStepper | undefined;
+  let stepper: EngineStepper | undefined;
   try {
     if (resume !== undefined) assignParameterValues(model.parameters, resume.parameters);
-    const adam = resume === undefined ? {} : { adam: resume.adam };
-    stepper =
-      kernels === 'dense-trainer'
-        ? await denseTrainerStepper(model, maskTensors, batches, { learningRate: options.learningRate, ...adam })
-        : await optimizerStepper(model, maskTensors, { learningRate: options.learningRate, fused: kernels === 'fused', initialStep: resume?.iteration ?? startStep, ...adam });
+    stepper = await engine.start(model, maskTensors, {
+      learningRate: options.learningRate,
+      initialStep: resume?.iteration ?? startStep,
+      batchSize: fullBatchRows(options),
+      ...(resume === undefined ? {} : { adam: resume.adam }),
+    });
     const steps = stepper;
     let bestLoss = Number.POSITIVE_INFINITY;
     for (const e of evals) if (e.validationLoss < bestLoss) bestLoss = e.validationLoss;

@@ -1,15 +1,28 @@
+/**
+ * trainRound on each training engine: core's `stock` and `fused` and the wasm backend's
+ * `dense-trainer` (this test lives outside src/ because it loads @sparse/backend-wasm, which the
+ * package's code never imports).
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { toyBatches, toySet, useCpu } from '../../test/support.js';
-import { createMlp } from '../model/mlp.js';
-import { readParameterValues } from '../imp/parameter-values.js';
-import { createEvaluator } from './evaluator.js';
-import { trainRound, type RoundCheckpoint } from './train-round.js';
+import { optimizerEngine, type TrainingEngine } from '@sparse/core';
+import { denseTrainerEngine } from '@sparse/backend-wasm';
+import { toyBatches, toySet, useCpu } from './support.js';
+import { createMlp } from '../src/model/mlp.js';
+import { readParameterValues } from '../src/imp/parameter-values.js';
+import { createEvaluator } from '../src/training/evaluator.js';
+import { trainRound, type RoundCheckpoint } from '../src/training/train-round.js';
 
 beforeAll(useCpu);
 
+const ENGINES: Readonly<Record<'fused' | 'stock' | 'dense-trainer', TrainingEngine>> = {
+  fused: optimizerEngine('fused'),
+  stock: optimizerEngine('stock'),
+  'dense-trainer': denseTrainerEngine,
+};
+
 describe('trainRound', () => {
-  it.each(['fused', 'stock', 'dense-trainer'] as const)('%s kernels: create no tensor per step and resume bit-identically from a checkpoint', async (kernels) => {
+  it.each(['fused', 'stock', 'dense-trainer'] as const)('the %s engine: creates no tensor per step and resumes bit-identically from a checkpoint', async (name) => {
     const set = toySet(64);
     const evaluator = createEvaluator(set, { numClasses: 3 });
     const masks = new Map([['fc1/kernel', { shape: [8, 5], kept: Uint8Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 0 : 1)) }]]);
@@ -23,7 +36,7 @@ describe('trainRound', () => {
         masks,
         batches: toyBatches(set, 10, 3),
         learningRate: 0.02,
-        kernels,
+        engine: ENGINES[name],
         startStep: 0,
         endStep: 30,
         evalEvery: 5,
@@ -59,18 +72,18 @@ describe('trainRound', () => {
     evaluator.dispose();
   });
 
-  it('fused, stock and dense-trainer kernels train the same weights, to float32 rounding', async () => {
+  it('the fused, stock and dense-trainer engines train the same weights, to float32 rounding', async () => {
     const set = toySet(64);
     const evaluator = createEvaluator(set, { numClasses: 3 });
     const masks = new Map([['fc1/kernel', { shape: [8, 5], kept: Uint8Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0 : 1)) }]]);
-    const train = async (kernels: 'fused' | 'stock' | 'dense-trainer') => {
+    const train = async (name: 'fused' | 'stock' | 'dense-trainer') => {
       const model = createMlp({ layerSizes: [8, 5, 3], seed: 4 });
       const fusedLoss = vi.spyOn(model, 'fusedLoss');
       const before = tf.memory().numTensors;
       await trainRound({
         model,
         masks,
-        kernels,
+        engine: ENGINES[name],
         batches: toyBatches(set, 10, 3),
         learningRate: 0.01,
         startStep: 0,
@@ -80,7 +93,7 @@ describe('trainRound', () => {
         test: () => evaluator.evaluate(model.forward),
       });
       expect(tf.memory().numTensors).toBe(before);
-      expect(fusedLoss).toHaveBeenCalledTimes(kernels === 'fused' ? 40 : 0);
+      expect(fusedLoss).toHaveBeenCalledTimes(name === 'fused' ? 40 : 0);
       const values = readParameterValues(model.parameters);
       model.dispose();
       return values;
@@ -127,14 +140,14 @@ describe('trainRound', () => {
     evaluator.dispose();
   });
 
-  it("dense-trainer kernels refuse, before training, a model without dense layers and masks on biases", async () => {
+  it('the dense-trainer engine refuses, before training, a model without dense layers and masks on biases', async () => {
     const set = toySet(32);
     const evaluator = createEvaluator(set, { numClasses: 3 });
     const model = createMlp({ layerSizes: [8, 5, 3], seed: 5 });
     const base = {
       model,
       masks: new Map(),
-      kernels: 'dense-trainer' as const,
+      engine: denseTrainerEngine,
       batches: toyBatches(set, 10, 3),
       learningRate: 0.01,
       startStep: 0,
@@ -144,7 +157,7 @@ describe('trainRound', () => {
       test: () => evaluator.evaluate(model.forward),
     };
     const { denseLayers: _, ...opaque } = model;
-    await expect(trainRound({ ...base, model: opaque })).rejects.toMatchObject({ code: 'E_CONFIG', details: { field: 'kernels' } });
+    await expect(trainRound({ ...base, model: opaque })).rejects.toMatchObject({ code: 'E_CONFIG', details: { field: 'engine' } });
     const biasMask = new Map([['fc1/bias', { shape: [5], kept: Uint8Array.from([1, 0, 1, 1, 1]) }]]);
     await expect(trainRound({ ...base, masks: biasMask })).rejects.toMatchObject({ code: 'E_CONFIG', details: { field: 'masks', received: 'fc1/bias' } });
     expect(base.validate).not.toHaveBeenCalled();

@@ -1,1 +1,0 @@
-export { captureAdamState, restoreAdamState, type AdamState } from '@sparse/core';
