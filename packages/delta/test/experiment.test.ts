@@ -87,7 +87,7 @@ describe('the delta experiment kind', () => {
 
   describe('a wrong config fails before any run directory exists, naming the field and the allowed values', () => {
     it.each([
-      [{ methods: ['dare', { name: 'darex-q', q: 'big' }] }, /methods\[1\]\.q: expected number, received "big"/],
+      [{ methods: ['dare', { name: 'darex-q', q: 'big' }] }, /methods\[1\]\.q: expected a number, received "big"/],
       [{ methods: ['dare', 'dar'] }, /methods\[1\]: unknown delta method "dar"; registered: dare, darex-q, darex-q-analytical/],
       [{ methods: [{ name: 'magnitude', scop: 'global' }] }, /methods\[0\]\.scop: unknown option of the delta method 'magnitude'; allowed: rescale, q, scope/],
       [{ plugins: ['./nope.mjs'] }, /plugins\[0\]: the plugin file "\.\/nope\.mjs" does not exist/],

@@ -49,7 +49,7 @@ describe('deltaPlugin', () => {
   });
 
   it.each([
-    [{ name: 'darex-q', q: 'big' }, 'method.q', /expected number/],
+    [{ name: 'darex-q', q: 'big' }, 'method.q', /expected a number/],
     [{ name: 'darex-q' }, 'method.q', /q/],
     [{ name: 'dare', rescale: 'none' }, 'method.rescale', /unknown field/],
     [{ name: 'magnitude', rescale: 'dare', q: 0.5 }, 'method.q', /q is only used with rescale 'q'/],

@@ -1,8 +1,7 @@
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
 
-export { s, Schema, type Infer, type InferShape, type Shape, type NumberOptions, type StringOptions } from './config/schema.js';
 export { checkConfig, validateConfig, configError, type CheckResult } from './config/validate.js';
-export { formatConfigIssues, formatConfigPath, describeReceived, type ConfigIssue } from './config/issues.js';
+export { formatConfigIssues, describeReceived, type ConfigIssue } from './config/issues.js';
 export { didYouMean, editDistance } from './config/suggest.js';
 export { loadConfig, readConfigFile } from './config/load-config.js';
 export {

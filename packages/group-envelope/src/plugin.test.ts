@@ -45,7 +45,7 @@ describe('groupEnvelopePlugin', () => {
       ['gsef', { lambda: 0.05 }, 'regularizer.k', /exactly one of k .* got neither/],
       ['gsef', { lambda: 0.05, k: 3, targetGroupSparsity: 0.5 }, 'regularizer.targetGroupSparsity', /got both/],
       ['gsef', { lambda: -1, k: 3 }, 'regularizer.lambda', /lambda: .*>=0|lambda: .*≥ ?0|lambda: .*received -1/],
-      ['gsef', { lambda: 'big', k: 3 }, 'regularizer.lambda', /expected number, received "big"/],
+      ['gsef', { lambda: 'big', k: 3 }, 'regularizer.lambda', /expected a number, received "big"/],
       ['gsef', { lambda: 0.1, k: 3, warmup: 10 }, 'regularizer.warmup', /unknown field; allowed: .*warmupSteps/],
       ['gsef', { lambda: 0.1, k: 3, compute: 'gpu' }, 'regularizer.compute', /expected one of "host", "backend", received "gpu"/],
       ['gsef', { lambda: 0.1, k: 3, groups: [{ kind: 'neurons' }] }, 'regularizer.groups[0].kind', /expected one of "dense-neurons"/],

@@ -157,7 +157,7 @@ describe('the group-envelope experiment kind', () => {
 
   describe('a wrong config fails before any run directory exists, naming the field and what is allowed', () => {
     const cases: [string, Record<string, unknown>, string, string, RegExp][] = [
-      ['a wrong option type', { methods: [{ name: 'gsef', lambda: 'x', k: 3 }] }, 'E_CONFIG', 'methods[0].lambda', /methods\[0\]\.lambda: expected number, received "x"/],
+      ['a wrong option type', { methods: [{ name: 'gsef', lambda: 'x', k: 3 }] }, 'E_CONFIG', 'methods[0].lambda', /methods\[0\]\.lambda: expected a number, received "x"/],
       ['an unknown implementation name', { methods: ['gsf'] }, 'E_CONFIG', 'methods[0]', /methods\[0\]: unknown regularizer "gsf"; registered: .*group-lasso.*gsef.*sef/],
       ['an unknown option', { methods: [{ name: 'group-lasso', lambda: 1, k: 3 }] }, 'E_CONFIG', 'methods[0].k', /unknown option of the regularizer 'group-lasso'; allowed: lambda, groups/],
       ['an unknown plugin', { plugins: ['./nope.mjs'] }, 'E_PLUGIN', 'plugins[0]', /plugins\[0\]: the plugin file "\.\/nope\.mjs" does not exist/],

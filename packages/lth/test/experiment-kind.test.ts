@@ -216,7 +216,7 @@ describe('the lth experiment kind', () => {
       spec: { specifier: 'test/picky-engine', module: 'test/picky-engine', exportName: 'default', options: {} },
     };
     const cases: [string, Record<string, unknown>, string, string, RegExp][] = [
-      ['a wrong scorer option type', { scorer: { name: 'random', seed: 'x' } }, 'E_CONFIG', 'scorer.seed', /scorer\.seed: expected number, received "x"/],
+      ['a wrong scorer option type', { scorer: { name: 'random', seed: 'x' } }, 'E_CONFIG', 'scorer.seed', /scorer\.seed: expected a number, received "x"/],
       ['an unknown scorer option', { scorer: { name: 'random', sed: 3 } }, 'E_CONFIG', 'scorer.sed', /scorer\.sed: unknown option of the scorer 'random'; allowed: seed, distribution/],
       ['an unknown scorer', { scorer: 'magnitud' }, 'E_CONFIG', 'scorer', /scorer: unknown scorer "magnitud"; registered: grasp, magnitude, movement, random, snip, synflow, taylor/],
       ['an unknown engine', { engine: 'turbo' }, 'E_CONFIG', 'engine', /engine: unknown training engine "turbo"; registered: dense-trainer, fused, picky, stock/],

@@ -50,7 +50,7 @@ describe('implementationRefSchema', () => {
     const wrongType = { scorer: { name: 'power-magnitude', power: 'x' } };
     const typed = optionIssuesFromZod(config.safeParse(wrongType).error?.issues ?? [], wrongType);
     expect(typed[0]?.path).toEqual(['scorer', 'power']);
-    expect(typed[0]?.message).toMatch(/expected number.*received "x"/);
+    expect(typed[0]?.message).toMatch(/expected a number.*received "x"/);
 
     const extra = { scorer: { name: 'power-magnitude', powr: 3 } };
     const unknownOption = optionIssuesFromZod(config.safeParse(extra).error?.issues ?? [], extra);

@@ -130,11 +130,40 @@ export function optionIssuesFromZod(
         found.push({ path, message: issue.message, ...(Array.isArray(allowed) ? { allowed } : {}) });
         break;
       }
+      case 'too_small':
+      case 'too_big':
+        found.push({ path, message: `${boundText(issue)}, received ${echoValue(received)}` });
+        break;
+      case 'invalid_type':
+        found.push({ path, message: `expected ${article(issue.expected)}, received ${echoValue(received)}` });
+        break;
       default:
         found.push({ path, message: `${issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '')}, received ${echoValue(received)}` });
     }
   }
   return found;
+}
+
+function article(expected: string): string {
+  if (expected === 'int') return 'an integer';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** "expected a number >= 1", "expected at least 2 items", … from a size issue. */
+function boundText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === 'too_small';
+  const bound = small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum;
+  const inclusive = issue.inclusive !== false;
+  const value = typeof bound === 'bigint' ? bound.toString() : String(bound);
+  switch (issue.origin) {
+    case 'array':
+    case 'set':
+      return `expected ${small ? 'at least' : 'at most'} ${value} item${value === '1' ? '' : 's'}`;
+    case 'string':
+      return `expected ${small ? 'at least' : 'at most'} ${value} character${value === '1' ? '' : 's'}`;
+    default:
+      return `expected ${issue.origin === 'int' ? 'an integer' : 'a number'} ${small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<'} ${value}`;
+  }
 }
 
 /** The keys of the object schema found at `path` inside `schema` (through optional, default, array and record wrappers). */

@@ -39,7 +39,7 @@ describe('prepareExperiment', () => {
   it('names the field, the value and the allowed names for a wrong plugin option, name or kind', async () => {
     const wrongType = await failure({ kind: 'echo', backend: 'cpu', name: 'x', plugins: ['./echo-plugin.mjs'], scorer: { name: 'inverse', epsilon: 'big' } });
     expect(wrongType).toMatchObject({ code: 'E_CONFIG', field: 'scorer.epsilon' });
-    expect(wrongType.message).toMatch(/scorer\.epsilon: expected number, received "big"/);
+    expect(wrongType.message).toMatch(/scorer\.epsilon: expected a number, received "big"/);
 
     const unknownName = await failure({ kind: 'echo', backend: 'cpu', name: 'x', plugins: ['./echo-plugin.mjs'], scorer: 'invers' });
     expect(unknownName.message).toMatch(/scorer: unknown scorer "invers"; registered: .*inverse.*magnitude/);

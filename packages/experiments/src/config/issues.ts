@@ -29,28 +29,7 @@ export interface ConfigIssue {
 /** A path as the validator builds it: object keys and array indices. */
 export type PathSegment = string | number;
 
-const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
 
-/**
- * Turns path segments into the dotted form used in messages: `['levels', 2, 'rate']` →
- * `levels[2].rate`; keys that are not identifiers are quoted (`["my key"]`); `[]` → `(root)`.
- *
- * @example
- * ```ts
- * import { formatConfigPath } from '@sparse/experiments';
- *
- * formatConfigPath(['pruning', 'levels', 2]); // 'pruning.levels[2]'
- * ```
- */
-export function formatConfigPath(segments: readonly (string | number)[]): string {
-  let out = '';
-  for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out === '' ? '(root)' : out;
-}
 
 /**
  * A short, safe description of a received value for an error message: strings are quoted (so

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSparseError } from '@sparse/core';
 import { loadConfig, readConfigFile } from './load-config.js';
-import { s } from './schema.js';
+import { z } from 'zod';
 
-const schema = s.object({ name: s.string(), epochs: s.integer({ min: 1 }) });
+const schema = z.strictObject({ name: z.string(), epochs: z.number().int().min(1) });
 let dir: string;
 
 beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('loadConfig', () => {
     const error = await rejection(loadConfig(file, schema));
     expect(isSparseError(error, 'E_CONFIG')).toBe(true);
     expect((error as Error).message).toContain(file);
-    expect((error as Error).message).toMatch(/- name: expected a string, received 1\n {2}- epochs: expected an integer >= 1, received 0$/);
+    expect((error as Error).message).toMatch(/- name: expected a string, received 1\n {2}- epochs: expected a number >= 1, received 0$/);
   });
 
   it('reports JSON syntax errors, missing files and unsupported extensions', async () => {

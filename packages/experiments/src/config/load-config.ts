@@ -3,7 +3,6 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SparseError } from '@sparse/core';
 import type { z } from 'zod';
-import type { Schema } from './schema.js';
 import { validateConfig } from './validate.js';
 
 const JSON_EXTENSIONS = ['.json'];
@@ -101,7 +100,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
  * console.log(config.seeds);
  * ```
  */
-export async function loadConfig<T>(file: string, schema: Schema<T, boolean> | z.ZodType<T>): Promise<T> {
+export async function loadConfig<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   const raw = await readConfigFile(file);
   return validateConfig(schema, raw, file);
 }

@@ -1,70 +1,73 @@
-import { z } from 'zod';
-import { SparseError, formatOptionPath, optionIssuesFromZod } from '@sparse/core';
+import type { z } from 'zod';
+import { SparseError, configErrorFromIssues, formatOptionPath, optionIssuesFromZod } from '@sparse/core';
 import { formatConfigIssues, type ConfigIssue } from './issues.js';
-import type { Schema } from './schema.js';
 
 /**
  * The outcome of {@link checkConfig}: the typed config, or every issue found.
  *
  * @example
  * ```ts
- * import { s, checkConfig, type CheckResult } from '@sparse/experiments';
+ * import { z } from 'zod';
+ * import { checkConfig, type CheckResult } from '@sparse/experiments';
  *
- * const result: CheckResult<number> = checkConfig(s.integer({ min: 1 }), 0);
+ * const result: CheckResult<number> = checkConfig(z.number().int().min(1), 0);
  * if (!result.ok) console.log(result.issues.map((issue) => issue.path));
  * ```
  */
 export type CheckResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
 /**
- * Validates `value` against `schema` without throwing, collecting every issue (not only the
- * first). Defaults are filled in; the returned value shares nothing with the input.
+ * Validates `value` against a zod `schema` without throwing, collecting every issue (not only
+ * the first), each with its field path, the value received and what is allowed. Defaults are
+ * filled in.
  *
  * @example
  * ```ts
- * import { s, checkConfig } from '@sparse/experiments';
+ * import { z } from 'zod';
+ * import { checkConfig } from '@sparse/experiments';
  *
- * const schema = s.object({ epochs: s.integer({ min: 1 }), lr: s.number({ gt: 0 }) });
+ * const schema = z.strictObject({ epochs: z.number().int().min(1), lr: z.number().positive() });
  * const result = checkConfig(schema, { epochs: 0, lr: -1, extra: true });
- * // result.ok === false; three issues: epochs, lr, extra (unknown key)
+ * // result.ok === false; three issues: epochs, lr, extra (unknown field)
  * ```
  */
-export function checkConfig<T>(schema: Schema<T, boolean> | z.ZodType<T>, value: unknown): CheckResult<T> {
-  if (schema instanceof z.ZodType) {
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return { ok: true, value: parsed.data };
-    return { ok: false, issues: optionIssuesFromZod(parsed.error.issues, value, [], schema).map((issue) => ({ ...issue, path: formatOptionPath(issue.path) })) };
-  }
-  const collector = { issues: [] as ConfigIssue[] };
-  const result = schema.parser(value, [], collector);
-  if (result.ok && collector.issues.length === 0) return { ok: true, value: result.value };
-  return { ok: false, issues: collector.issues };
+export function checkConfig<T>(schema: z.ZodType<T>, value: unknown): CheckResult<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    issues: optionIssuesFromZod(parsed.error.issues, value, [], schema).map((issue) => ({
+      path: formatOptionPath(issue.path),
+      message: issue.message,
+      ...(issue.allowed === undefined ? {} : { allowed: issue.allowed }),
+    })),
+  };
 }
 
 /**
- * Validates `value` against `schema` and returns the typed config, or throws one
+ * Validates `value` against a zod `schema` and returns the typed config, or throws one
  * `SparseError('E_CONFIG')` whose message lists every problem, one per line, each naming the
- * field, what was received and what is allowed. `details.field` lists the failing paths and
- * `details.allowed` / `details.received` describe the first issue.
+ * field, what was received and what is allowed.
  *
  * @example
  * ```ts
- * import { s, validateConfig } from '@sparse/experiments';
+ * import { z } from 'zod';
+ * import { validateConfig } from '@sparse/experiments';
  *
- * const schema = s.object({ backend: s.enum(['cpu', 'wasm']) });
+ * const schema = z.strictObject({ backend: z.enum(['cpu', 'wasm']) });
  * try {
  *   validateConfig(schema, { backend: 'wsam' }, 'lth.json');
  * } catch (error) {
  *   console.error((error as Error).message);
  *   // Invalid config lth.json (1 problem):
- *   //   - backend: expected one of "cpu", "wasm", received "wsam" (did you mean "wasm"?)
+ *   //   - backend: expected one of "cpu", "wasm", received "wsam"
  * }
  * ```
  */
-export function validateConfig<T>(schema: Schema<T, boolean> | z.ZodType<T>, value: unknown, source?: string): T {
-  const result = checkConfig(schema, value);
-  if (result.ok) return result.value;
-  throw configError(result.issues, source);
+export function validateConfig<T>(schema: z.ZodType<T>, value: unknown, source?: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw configErrorFromIssues(optionIssuesFromZod(parsed.error.issues, value, [], schema), source);
 }
 
 /**
@@ -80,10 +83,9 @@ export function validateConfig<T>(schema: Schema<T, boolean> | z.ZodType<T>, val
  */
 export function configError(issues: readonly ConfigIssue[], source?: string): SparseError {
   const first = issues[0];
-  const details = {
+  return new SparseError('E_CONFIG', formatConfigIssues(issues, source), {
     field: issues.map((issue) => issue.path).join(', '),
     ...(first !== undefined && 'received' in first ? { received: first.received } : {}),
     ...(first?.allowed === undefined ? {} : { allowed: first.allowed }),
-  };
-  return new SparseError('E_CONFIG', formatConfigIssues(issues, source), details);
+  });
 }

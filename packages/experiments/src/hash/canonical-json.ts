@@ -1,5 +1,5 @@
-import { SparseError } from '@sparse/core';
-import { formatConfigPath, describeReceived, type PathSegment } from '../config/issues.js';
+import { SparseError, formatOptionPath as formatConfigPath } from '@sparse/core';
+import { describeReceived, type PathSegment } from '../config/issues.js';
 
 function fail(path: readonly PathSegment[], value: unknown, why: string): never {
   throw new SparseError('E_ARGUMENT', `Cannot hash ${formatConfigPath(path)}: ${why}, received ${describeReceived(value)}. Configs must be plain JSON.`, {
