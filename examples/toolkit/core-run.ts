@@ -63,7 +63,7 @@ export async function runCore(options: CoreRunOptions): Promise<CoreRunResult> {
     hooks: {
       onEpochEnd: async (event) => {
         const loss = await event.readMeanLoss();
-        const acc = accuracy(mlp.forward, data.validationTensors);
+        const acc = accuracy(mlp.forward, data.validation);
         validation.push({ epoch: event.epoch + 1, accuracy: acc, loss });
         log(`${label} · epoch ${event.epoch + 1 - initialEpoch}/${options.epochs} · loss ${loss.toFixed(4)} · validation ${(100 * acc).toFixed(2)}%`);
       },
@@ -80,7 +80,7 @@ export async function runCore(options: CoreRunOptions): Promise<CoreRunResult> {
       log(`${label} · step ${progress.stepsDone}/${totalSteps}${sparsity} · ${rate.toFixed(0)} examples/s`);
     },
   });
-  const testAccuracy = accuracy(mlp.forward, data.testTensors);
+  const testAccuracy = accuracy(mlp.forward, data.test);
   const seconds = (performance.now() - started) / 1000;
   log(`${label} · test ${(100 * testAccuracy).toFixed(2)}% · ${seconds.toFixed(0)} s`);
   return { validation, testAccuracy, masks: result.masks, prunes, nextStep: result.nextStep, seconds };

@@ -4,7 +4,7 @@
  * a calibration batch for data-driven scorers, and accuracy.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Random, deriveSeed, type Batch } from '@sparse/core';
+import { Random, deriveSeed, topOneAccuracy, type Batch } from '@sparse/core';
 import { createBatchLoader, loadFashionMnist, selectExamples, splitValidation, type ImageBatch, type ImageSet } from '@sparse/datasets';
 
 /** The seed of the train/validation split (the same split in every run). */
@@ -16,14 +16,6 @@ export interface ToolkitData {
   readonly train: ImageSet<Float32Array>;
   readonly validation: ImageSet<Float32Array>;
   readonly test: ImageSet<Float32Array>;
-  /** Validation and test sets as tensors (made once, kept for the whole process). */
-  readonly validationTensors: EvalSet;
-  readonly testTensors: EvalSet;
-}
-
-export interface EvalSet {
-  readonly x: tf.Tensor2D;
-  readonly labels: Uint8Array;
 }
 
 /** Loads the full set from `dir` (or the shipped 6,000-image subset for `bundled`) and splits it. */
@@ -31,11 +23,7 @@ export async function loadData(dir: string): Promise<ToolkitData> {
   const { train: all, test } = await loadFashionMnist({ source: dir === 'bundled' ? 'bundled' : { dir } });
   const validationSize = dir === 'bundled' ? Math.round(all.count / 12) : 5000;
   const { train, validation } = splitValidation(all, { validationSize, seed: SPLIT_SEED });
-  return { source: dir, train, validation, test, validationTensors: toEvalSet(validation), testTensors: toEvalSet(test) };
-}
-
-function toEvalSet(set: ImageSet<Float32Array>): EvalSet {
-  return { x: tf.keep(tf.tensor2d(set.images, [set.count, 784])), labels: set.labels };
+  return { source: dir, train, validation, test };
 }
 
 /** Minibatches of the training split, reshuffled every epoch from `deriveSeed(seed, 'batches')`. */
@@ -54,16 +42,7 @@ export function calibrationBatch(data: ToolkitData, seed: number, size: number):
   }));
 }
 
-/** Top-1 accuracy of `predict` (logits or probabilities) on an evaluation set, in chunks. */
-export function accuracy(predict: (x: tf.Tensor2D) => tf.Tensor, set: EvalSet, chunk = 2500): number {
-  const count = set.labels.length;
-  let correct = 0;
-  for (let start = 0; start < count; start += chunk) {
-    const size = Math.min(chunk, count - start);
-    const predicted = tf.tidy(() => tf.argMax(predict(tf.slice(set.x, [start, 0], [size, 784])), 1));
-    const values = predicted.dataSync();
-    predicted.dispose();
-    for (let i = 0; i < size; i += 1) if (values[i] === set.labels[start + i]) correct += 1;
-  }
-  return correct / count;
+/** Top-1 accuracy of `predict` (logits or probabilities) on a split: core's `topOneAccuracy`, 2500 examples at a time. */
+export function accuracy(predict: (x: tf.Tensor2D) => tf.Tensor, set: ImageSet<Float32Array>): number {
+  return topOneAccuracy(predict, set, { chunkSize: 2500 });
 }

@@ -7,7 +7,7 @@
  *   pnpm exec tsx examples/toolkit/e4-one-shot.ts [--epochs 3] [--seeds 2] [--data DIR | --quick]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { applyMasks, pruneParameters } from '@sparse/core';
+import { applyMasks, magnitudeScorer, pruneParameters } from '@sparse/core';
 import { createContext, isMain, type Context } from './context.js';
 import { runCore } from './core-run.js';
 import { accuracy } from './data.js';
@@ -23,11 +23,11 @@ export async function oneShotFromDense(context: Context, seed: number, dense: Tr
   const { settings, data } = context;
   const { mlp } = dense;
   const started = performance.now();
-  const { masks } = await pruneParameters({ parameters: mlp.kernels, scorer: 'magnitude', target: { sparsity: GRADUAL_SPARSITY, scope: 'layerwise' } });
+  const { masks } = await pruneParameters({ parameters: mlp.kernels, scorer: magnitudeScorer(), target: { sparsity: GRADUAL_SPARSITY, scope: 'layerwise' } });
   try {
     applyMasks(mlp.kernels, masks);
-    const pruned = accuracy(mlp.forward, data.testTensors);
-    const prunedValidation = accuracy(mlp.forward, data.validationTensors);
+    const pruned = accuracy(mlp.forward, data.test);
+    const prunedValidation = accuracy(mlp.forward, data.validation);
     const noFineTune: RunSummary = {
       experiment: 'e4.2',
       method: 'one-shot, no fine-tune',

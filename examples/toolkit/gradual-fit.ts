@@ -86,14 +86,14 @@ export async function layersRun(context: Context, seed: number, prune: boolean):
       const history = await model.fit(x, y, { batchSize: settings.batchSize, epochs: epoch + 1, initialEpoch: epoch, shuffle: false, verbose: 0, callbacks });
       tf.dispose([x, y]);
       const loss = Number(history.history['loss']?.[0] ?? Number.NaN);
-      const acc = accuracy(predict, data.validationTensors);
+      const acc = accuracy(predict, data.validation);
       validation.push({ epoch: epoch + 1, accuracy: acc, loss });
       log(`${label} · epoch ${epoch + 1}/${settings.epochs} · loss ${loss.toFixed(4)} · validation ${(100 * acc).toFixed(2)}%`);
     }
     const masks = pruning?.masks ?? new Map();
     if (pruning !== undefined) stripMasks(model, masks);
     const stats = maskStats(prunableParameters(model), masks);
-    const testAccuracy = accuracy(predict, data.testTensors);
+    const testAccuracy = accuracy(predict, data.test);
     const seconds = (performance.now() - started) / 1000;
     log(`${label} · test ${(100 * testAccuracy).toFixed(2)}% · sparsity ${stats.weightSparsity.toFixed(6)} · ${seconds.toFixed(0)} s`);
     return {

@@ -104,5 +104,5 @@ if (render !== '') {
   console.log(summaryTable(runs));
   await writeReports(results);
   // Only the validation and test sets (2 tensors) should outlive the runs.
-  log(`done in ${(results.seconds / 60).toFixed(1)} min; ${tf.memory().numTensors} tensors alive (the validation and test sets are 2)`);
+  log(`done in ${(results.seconds / 60).toFixed(1)} min; ${tf.memory().numTensors} tensors alive`);
 }

@@ -160,3 +160,16 @@ export { FusedAdamOptimizer, fusedAdam, isMaskAwareOptimizer, type MaskAwareOpti
 export { fusedDense, type FusedDenseOptions } from './training/fused-dense.js';
 export { simdKernelsFor, type SimdKernels } from './wasm/simd-kernels.js';
 export { meanSoftmaxCrossEntropy } from './training/softmax-cross-entropy.js';
+export {
+  denseMlpLayers,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
+  initialDenseMlpWeights,
+  type DenseMlpArchitecture,
+  type DenseMlpInitializer,
+  type DenseMlpLayer,
+  type KernelInitializer,
+} from './models/initializers.js';
+export { createDenseMlp, type DenseMlp, type DenseMlpIntermediates, type DenseMlpModelOptions, type DenseMlpOps, type DenseMlpOptions } from './models/dense-mlp.js';
+export { topOneAccuracy, type LabelledExamples, type TopOneAccuracyOptions } from './models/accuracy.js';

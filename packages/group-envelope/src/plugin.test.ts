@@ -51,9 +51,9 @@ describe('groupEnvelopePlugin', () => {
       ['gsef', { lambda: 0.1, k: 3, groups: [{ kind: 'neurons' }] }, 'regularizer.groups[0].kind', /expected one of "dense-neurons"/],
       ['gsef', { lambda: 0.1, k: 3, groups: 'neurons' }, 'regularizer.groups', /expected one of "output-units", "unstructured"/],
       ['gsef', { lambda: 0.1, k: { fc1: 0 } }, 'regularizer.k.fc1', /received 0/],
-      ['gsef', { lambda: 0.1, k: 1.5 }, 'regularizer.k', /expected int, received 1.5/],
+      ['gsef', { lambda: 0.1, k: 1.5 }, 'regularizer.k', /expected an integer, received 1.5/],
       ['gsef', { lambda: 0.1, targetGroupSparsity: { fc1: 0.5 }, scope: 'global' }, 'regularizer.targetGroupSparsity', /single number/],
-      ['gsef', { lambda: 0.1, k: 3, warmupSteps: 1.5 }, 'regularizer.warmupSteps', /expected int, received 1.5/],
+      ['gsef', { lambda: 0.1, k: 3, warmupSteps: 1.5 }, 'regularizer.warmupSteps', /expected an integer, received 1.5/],
       ['sef', { lambda: 0.1, k: 3, groups: 'output-units' }, 'regularizer.groups', /unknown field; allowed: lambda/],
       ['group-lasso', { lambda: 0.1, k: 3 }, 'regularizer.k', /unknown field/],
     ];

@@ -3,3 +3,5 @@ export { PruningCallback, pruningCallback, type FitPruneEvent, type PruningCallb
 export { stripMasks } from './strip-masks.js';
 export { compactModel, type CompactModelOptions, type CompactedLayer, type CompactionResult } from './compaction/compact-model.js';
 export { modelFlops } from './compaction/model-flops.js';
+export { maxOutputDifference, type MaxOutputDifferenceOptions } from './compaction/output-difference.js';
+export { createDenseSequential, type DenseSequentialModelOptions, type DenseSequentialOptions } from './dense-sequential.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { TrainingEngines, createRuntime, fusedDense, meanSoftmaxCrossEntropy, type NamedParameter, type SparseRuntime, type TrainableModel } from '@sparse/core';
+import { TrainingEngines, createDenseMlp, createRuntime, fusedDense, heNormal, meanSoftmaxCrossEntropy, type NamedParameter, type SparseRuntime, type TrainableModel } from '@sparse/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wasmBackend } from '../index.js';
 
@@ -83,5 +83,33 @@ describe('the dense-trainer engine', () => {
     expect(refusal?.message).toMatch(/Use the engine 'fused' or 'stock'/);
     expect(runtime.create(TrainingEngines, 'dense-trainer').refusal(net, ['fc1/bias'])?.message).toMatch(/masks kernels only/);
     net.dispose();
+  });
+
+  it("trains core's createDenseMlp as it is (its denseLayers), as the fused engine does", async () => {
+    const trained: Float32Array[][] = [];
+    for (const engineName of ['dense-trainer', 'fused']) {
+      const net = createDenseMlp({ layerSizes: SIZES, initializer: heNormal, seed: 3 });
+      const engine = runtime.create(TrainingEngines, engineName);
+      expect(engine.refusal(net, ['fc1/kernel'])).toBeUndefined();
+      const masks = new Map([['fc1/kernel', tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([SIZES[0], SIZES[1]], 0, 1, 'float32', 7), 0.5), 'float32'))]]);
+      const data = batches(5);
+      const before = tf.memory().numTensors;
+      const stepper = await engine.start(net, masks, { learningRate: 1e-2, initialStep: 0, batchSize: 6 });
+      for (const batch of data) await stepper.step(batch);
+      stepper.sync();
+      await stepper.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      trained.push(net.parameters.map((p) => p.variable.dataSync().slice() as Float32Array));
+      net.dispose();
+      tf.dispose([...masks.values(), ...data.flatMap((b) => [b.x, b.y])]);
+    }
+    const [dense, fused] = trained as [Float32Array[], Float32Array[]];
+    expect(dense[0]?.some((v) => v === 0)).toBe(true);
+    dense.forEach((values, i) => {
+      const reference = fused[i] as Float32Array;
+      const scale = Math.max(...reference.map(Math.abs));
+      const error = Math.max(...values.map((v, j) => Math.abs(v - (reference[j] as number))));
+      expect(error / scale).toBeLessThan(1e-4);
+    });
   });
 });

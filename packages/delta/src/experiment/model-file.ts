@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { encodeTensorData, openSafetensors, writeSafetensors } from '@sparse/core';
-import type { MlpLayer, Weights } from './mlp.js';
+import { encodeTensorData, openSafetensors, writeSafetensors, type DenseMlpLayer } from '@sparse/core';
+import type { Weights } from './mlp.js';
 
 /**
  * Writes a model's weights as a safetensors file (atomically), kernels `[inputs, outputs]`, so
@@ -16,7 +16,7 @@ import type { MlpLayer, Weights } from './mlp.js';
  * await writeModelFile('/tmp/base.safetensors', layers, initialWeights(layers, 0));
  * ```
  */
-export async function writeModelFile(path: string, layers: readonly MlpLayer[], weights: Weights): Promise<void> {
+export async function writeModelFile(path: string, layers: readonly DenseMlpLayer[], weights: Weights): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeSafetensors(
     path,
@@ -39,7 +39,7 @@ export async function writeModelFile(path: string, layers: readonly MlpLayer[], 
  * const weights = await readModelFile('/tmp/base.safetensors', mlpLayers([32]));
  * ```
  */
-export async function readModelFile(path: string, layers: readonly MlpLayer[]): Promise<Weights> {
+export async function readModelFile(path: string, layers: readonly DenseMlpLayer[]): Promise<Weights> {
   const file = await openSafetensors(path);
   try {
     const weights: Weights = new Map();

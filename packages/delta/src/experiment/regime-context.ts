@@ -1,10 +1,11 @@
+import type { DenseMlpLayer } from '@sparse/core';
 import type { AnalyticalQLayer } from '../choose-q/analytical-q.js';
 import { meanAbsoluteChange } from '../choose-q/output-change.js';
 import type { DeltaPlanData } from '../methods/delta-method.js';
 import { isExcluded } from '../options/exclude.js';
 import type { DeltaPruneOptions } from '../options/delta-prune-options.js';
 import { pruneDeltas } from '../tensors/prune-deltas.js';
-import { accuracy, createMlp, hiddenOutput, inputMeans, type MlpLayer, type Weights } from './mlp.js';
+import { accuracy, createMlp, hiddenOutput, inputMeans, type Weights } from './mlp.js';
 import type { DeltaTaskData } from './task-data.js';
 
 /**
@@ -41,17 +42,18 @@ export interface RegimeContext {
  *
  * @example
  * ```ts
- * import { type MlpLayer, type Weights } from './mlp.js';
+ * import type { DenseMlpLayer } from '@sparse/core';
+ * import { type Weights } from './mlp.js';
  * import { createRegimeContext } from './regime-context.js';
  * import { type DeltaTaskData } from './task-data.js';
  *
- * declare const layers: MlpLayer[], base: Weights, tuned: Weights, data: DeltaTaskData;
+ * declare const layers: DenseMlpLayer[], base: Weights, tuned: Weights, data: DeltaTaskData;
  * const regime = createRegimeContext({ layers, base, tuned, data, exclude: [/head/], dropSeeds: [0, 1] });
  * regime.dispose();
  * ```
  */
 export function createRegimeContext(options: {
-  readonly layers: readonly MlpLayer[];
+  readonly layers: readonly DenseMlpLayer[];
   readonly base: Weights;
   readonly tuned: Weights;
   readonly data: DeltaTaskData;

@@ -1,7 +1,8 @@
+import type { DenseMlpLayer } from '@sparse/core';
 import type { RunDirectory } from '@sparse/experiments';
 import type { DeltaExperimentConfig } from './config.js';
 import { readModelFile } from './model-file.js';
-import type { MlpLayer, Weights } from './mlp.js';
+import type { Weights } from './mlp.js';
 import { createRegimeContext, type RegimeContext } from './regime-context.js';
 import type { DeltaTaskData } from './task-data.js';
 
@@ -20,7 +21,7 @@ import type { DeltaTaskData } from './task-data.js';
  */
 export interface DeltaRunState {
   readonly config: DeltaExperimentConfig;
-  readonly layers: readonly MlpLayer[];
+  readonly layers: readonly DenseMlpLayer[];
   readonly data: DeltaTaskData;
   readonly exclude: readonly RegExp[];
   readonly run: RunDirectory;
@@ -58,13 +59,14 @@ export function modelId(regime?: string): string {
  * import { mlpLayers } from './mlp.js';
  * import { createRunState } from './run-state.js';
  * import { type DeltaTaskData } from './task-data.js';
- * import type { RunDirectory } from '@sparse/experiments';
+ * import type { DenseMlpLayer } from '@sparse/core';
+import type { RunDirectory } from '@sparse/experiments';
  *
  * declare const config: DeltaExperimentConfig, data: DeltaTaskData, run: RunDirectory;
  * const state = createRunState({ config, layers: mlpLayers(config.model.hidden), data, run, log: console.log });
  * ```
  */
-export function createRunState(options: { config: DeltaExperimentConfig; layers: readonly MlpLayer[]; data: DeltaTaskData; run: RunDirectory; log: (text: string) => void }): DeltaRunState {
+export function createRunState(options: { config: DeltaExperimentConfig; layers: readonly DenseMlpLayer[]; data: DeltaTaskData; run: RunDirectory; log: (text: string) => void }): DeltaRunState {
   const { config, layers, data, run } = options;
   const exclude = config.exclude.map((source) => new RegExp(source));
   const cache = new Map<string, Promise<Weights>>();

@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { train } from '@sparse/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { train, type DenseMlp } from '@sparse/core';
 import { createBatchLoader, type ImageSet } from '@sparse/datasets';
 import { tensorToRecord, type TensorRecord, type UnitContext } from '@sparse/experiments';
-import type { Mlp } from './mlp.js';
 import { captureOptimizer, restoreOptimizer } from './optimizer-state.js';
 
 /**
@@ -43,16 +42,16 @@ const OPTIMIZER = 'optimizer/';
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
- * import { type Mlp } from './mlp.js';
  * import { trainMlp } from './train-mlp.js';
+ * import type { DenseMlp } from '@sparse/core';
  * import type { ImageSet } from '@sparse/datasets';
  * import type { UnitContext } from '@sparse/experiments';
  *
- * declare const model: Mlp, data: ImageSet<Float32Array>, unit: UnitContext;
+ * declare const model: DenseMlp, data: ImageSet<Float32Array>, unit: UnitContext;
  * const losses = await trainMlp(model, { data, unit, optimizer: tf.train.adam(1e-3), epochs: 3, batchSize: 128, seed: 1 });
  * ```
  */
-export async function trainMlp(model: Mlp, options: TrainMlpOptions): Promise<number[]> {
+export async function trainMlp(model: DenseMlp, options: TrainMlpOptions): Promise<number[]> {
   const { unit, optimizer } = options;
   const losses: number[] = [];
   let firstEpoch = 0;
@@ -71,7 +70,7 @@ export async function trainMlp(model: Mlp, options: TrainMlpOptions): Promise<nu
   try {
     const result = await train({
       parameters: model.parameters,
-      loss: ({ x, y }) => tf.losses.softmaxCrossEntropy(y, model.forward(x as tf.Tensor2D).logits) as tf.Scalar,
+      loss: model.loss,
       optimizer,
       batches: (epoch) => loader.epoch(epoch),
       epochs: options.epochs - firstEpoch,

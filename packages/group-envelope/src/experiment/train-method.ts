@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { captureAdamState, restoreAdamState, train, type Batch, type MaskSet, type NamedParameter, type RegularizerBinding, type SparseRuntime } from '@sparse/core';
+import { captureAdamState, restoreAdamState, topOneAccuracy, train, type Batch, type LabelledExamples, type MaskSet, type NamedParameter, type RegularizerBinding, type SparseRuntime } from '@sparse/core';
 import type { JsonObject, UnitContext } from '@sparse/experiments';
-import { compactModel, modelFlops, modelParameters } from '@sparse/layers';
+import { compactModel, maxOutputDifference, modelFlops, modelParameters } from '@sparse/layers';
 import type { GroupEnvelopeExperimentConfig } from './config.js';
 import type { ReplicateData } from './experiment-data.js';
 import { groupRegularizerOf } from './group-regularizer-of.js';
 import { decodeMethodCheckpoint, encodeMethodCheckpoint, type MethodCheckpoint, type MethodProgress } from './method-checkpoint.js';
 import type { GroupEnvelopeMethodResult, NonzeroRecord, SelectionSummary } from './method-result.js';
-import { accuracy, createMlp, maxOutputDifference, mlpLoss } from './mlp.js';
+import { createMlp, mlpLoss } from './mlp.js';
 import { saveFinalModel } from './model-store.js';
 import type { PlannedUnit } from './plan.js';
 import { selectGroups } from './select-groups.js';
@@ -46,6 +46,7 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
   const model = createMlp(config.model.layerSizes, seed);
   const parameters = modelParameters(model);
   const loss = mlpLoss(model);
+  const accuracy = (set: LabelledExamples): number => topOneAccuracy((x) => model.predict(x) as tf.Tensor, set);
   const shapes = new Map(parameters.map((p) => [p.name, [...p.variable.shape]] as const));
   const steps = data.loader.stepsPerEpoch;
   const regularizer = method.ref === undefined ? undefined : groupRegularizerOf(runtime, method.ref, method.field ?? 'methods');
@@ -95,7 +96,7 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
         for (let index = progress.epochsDone; index < config.epochs; index += 1) {
           const proximal = binding !== undefined && index >= config.warmupEpochs;
           await epoch(adam, index, { ...(proximal ? { binding } : {}), learningRate: config.learningRate }, history);
-          const value = accuracy(model, data.validation);
+          const value = accuracy(data.validation);
           curve.push({ epoch: index + 1, accuracy: value });
           const nonzero = proximal && regularizer !== undefined ? { nonzero: regularizer.nonzeroGroups(parameters).map((c) => c.nonzero) } : {};
           await context.metric({ ...tags, phase: 'train', epoch: index + 1, validationAccuracy: value, ...nonzero });
@@ -108,7 +109,7 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
     }
 
     if (regularizer === undefined) {
-      const testBeforeSelection = accuracy(model, data.test);
+      const testBeforeSelection = accuracy(data.test);
       await saveFinalModel(context, parameters, shapes, undefined);
       return denseResult(unit, model, progress, testBeforeSelection, config.model.layerSizes);
     }
@@ -116,13 +117,13 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
     let selection: SelectionSummary;
     if (progress.phase === 'train' || resume?.masks === undefined) {
       const counts = regularizer.nonzeroGroups(parameters);
-      const testBeforeSelection = accuracy(model, data.test);
+      const testBeforeSelection = accuracy(data.test);
       const selected = selectGroups(regularizer, parameters, config.targetGroupSparsity);
       masks = selected.selection.masks;
       applyMasks(parameters, masks);
       selection = {
         testBeforeSelection,
-        testAfterSelection: accuracy(model, data.test),
+        testAfterSelection: accuracy(data.test),
         sets: selected.selection.sets.map((set, s) => ({ name: set.name, groups: set.groups, k: selected.k[s] ?? set.kept, nonzeroBeforeSelection: counts[s]?.nonzero ?? 0, kept: set.kept })),
       };
       await context.metric({ ...tags, event: 'selection', ...(selection as unknown as JsonObject) });
@@ -139,7 +140,7 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
       const maskValues = await readMasks(masks);
       for (let index = progress.epochsDone; index < config.fineTuneEpochs; index += 1) {
         await epoch(fineTune, config.epochs + index, { masks, learningRate: config.fineTuneLearningRate }, []);
-        const value = accuracy(model, data.validation);
+        const value = accuracy(data.validation);
         curve.push({ epoch: config.epochs + index + 1, accuracy: value });
         await context.metric({ ...tags, phase: 'fine-tune', epoch: config.epochs + index + 1, validationAccuracy: value });
         progress = { ...progress, epochsDone: index + 1, curve: [...curve] };
@@ -151,7 +152,7 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
     }
 
     const after = regularizer.nonzeroGroups(parameters);
-    const testAfterFineTune = accuracy(model, data.test);
+    const testAfterFineTune = accuracy(data.test);
     const compaction = compactionOf(model, masks, data.test);
     await saveFinalModel(context, parameters, shapes, masks);
     const result: GroupEnvelopeMethodResult = {

@@ -1,6 +1,7 @@
 import type { JsonValue, RunUnit } from '@sparse/experiments';
 import { sparsifyDeltas } from '../../tensors/prune-deltas.js';
-import { createMlp, inputMeans, type MlpLayer } from '../mlp.js';
+import type { DenseMlpLayer } from '@sparse/core';
+import { createMlp, inputMeans } from '../mlp.js';
 import type { VarianceRow } from '../results.js';
 import { modelId, type DeltaRunState } from '../run-state.js';
 
@@ -21,8 +22,8 @@ const variance = (values: readonly number[]) => {
  * console.log(lastHiddenLayer(mlpLayers([256, 128])).name); // fc2
  * ```
  */
-export function lastHiddenLayer(layers: readonly MlpLayer[]): MlpLayer {
-  return layers[layers.length - 2] as MlpLayer;
+export function lastHiddenLayer(layers: readonly DenseMlpLayer[]): DenseMlpLayer {
+  return layers[layers.length - 2] as DenseMlpLayer;
 }
 
 /**
