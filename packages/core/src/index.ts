@@ -135,6 +135,7 @@ export { SPARSITY_SCOPES, validateSparsityTarget } from './allocation/validate-t
 export { erkDensities, type ErkOptions, type ErkResult, type ErkTensor } from './allocation/erk.js';
 export {
   allocatorFor,
+  BUILT_IN_ALLOCATORS,
   collapseReserve,
   customAllocator,
   erkAllocator,
@@ -145,7 +146,7 @@ export { unstructured } from './patterns/unstructured.js';
 export { nmPattern, type NMPatternOptions } from './patterns/n-m.js';
 export { blockPattern, type BlockPatternOptions } from './patterns/block.js';
 export { groupPattern, type GroupKind, type GroupPatternOptions } from './patterns/groups.js';
-export { resolvePattern, type PatternSpec } from './patterns/resolve-pattern.js';
+export { BUILT_IN_PATTERNS, patternShorthand, resolvePattern, type PatternSpec } from './patterns/resolve-pattern.js';
 export { magnitudeScorer } from './scoring/magnitude.js';
 export { randomScorer, type RandomScorerOptions } from './scoring/random-scorer.js';
 export { snipScorer } from './scoring/snip.js';

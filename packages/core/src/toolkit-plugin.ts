@@ -2,11 +2,8 @@ import { z } from 'zod';
 import type { Allocator } from './contracts/allocation.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { PruningPattern } from './contracts/pattern.js';
-import { customAllocator, erkAllocator, globalAllocator, layerwiseAllocator } from './allocation/allocators.js';
-import { blockPattern, type BlockPatternOptions } from './patterns/block.js';
-import { groupPattern, type GroupPatternOptions } from './patterns/groups.js';
-import { nmPattern, type NMPatternOptions } from './patterns/n-m.js';
-import { unstructured } from './patterns/unstructured.js';
+import { BUILT_IN_ALLOCATORS } from './allocation/allocators.js';
+import { BUILT_IN_PATTERNS } from './patterns/resolve-pattern.js';
 import { createPruner, type PrunerOptions } from './pruning/score-pruner.js';
 import { definePlugin, type PluginRegistry, type SparsePlugin } from './runtime/plugin.js';
 import { graspScorer, type GraspScorerOptions } from './scoring/grasp.js';
@@ -77,22 +74,30 @@ function registerSchedules(registry: PluginRegistry): void {
   registry.provide(Schedules, 'iterative', (options) => iterativeRounds(options as unknown as IterativeRoundsOptions), { options: schedule.iterative, summary: 'IMP rounds of a fixed rate.' });
 }
 
+const PATTERN_SUMMARIES: Readonly<Record<keyof typeof BUILT_IN_PATTERNS, string>> = {
+  unstructured: 'Any weight on its own.',
+  'n:m': 'N kept in every M consecutive inputs.',
+  block: 'Rows × cols blocks.',
+  groups: 'Neurons, filters or channels.',
+};
+
 function registerPatterns(registry: PluginRegistry): void {
-  const { pattern } = TOOLKIT_OPTIONS;
-  registry.provide(Patterns, 'unstructured', (): PruningPattern => unstructured(), { options: pattern.unstructured, summary: 'Any weight on its own.' });
-  registry.provide(Patterns, 'n:m', (options): PruningPattern => nmPattern(options as unknown as NMPatternOptions), { options: pattern['n:m'], summary: 'N kept in every M consecutive inputs.' });
-  registry.provide(Patterns, 'block', (options): PruningPattern => blockPattern(options as unknown as BlockPatternOptions), { options: pattern.block, summary: 'Rows × cols blocks.' });
-  registry.provide(Patterns, 'groups', (options): PruningPattern => groupPattern(options as unknown as GroupPatternOptions), { options: pattern.groups, summary: 'Neurons, filters or channels.' });
+  for (const [name, build] of Object.entries(BUILT_IN_PATTERNS) as [keyof typeof BUILT_IN_PATTERNS, (typeof BUILT_IN_PATTERNS)[keyof typeof BUILT_IN_PATTERNS]][]) {
+    registry.provide(Patterns, name, (options): PruningPattern => build(options), { options: TOOLKIT_OPTIONS.pattern[name], summary: PATTERN_SUMMARIES[name] });
+  }
 }
 
+const ALLOCATION_SUMMARIES: Readonly<Record<keyof typeof BUILT_IN_ALLOCATORS, string>> = {
+  layerwise: 'The same sparsity in every tensor.',
+  global: 'One threshold across tensors.',
+  erk: 'Erdős–Rényi-Kernel densities (arXiv:1911.11134).',
+  custom: 'A sparsity per tensor.',
+};
+
 function registerAllocations(registry: PluginRegistry): void {
-  const entries: readonly (readonly [string, Allocator, string])[] = [
-    ['layerwise', layerwiseAllocator, 'The same sparsity in every tensor.'],
-    ['global', globalAllocator, 'One threshold across tensors.'],
-    ['erk', erkAllocator, 'Erdős–Rényi-Kernel densities (arXiv:1911.11134).'],
-    ['custom', customAllocator, 'A sparsity per tensor.'],
-  ];
-  for (const [name, allocator, summary] of entries) registry.provide(Allocations, name, () => allocator, { summary });
+  for (const [name, allocator] of Object.entries(BUILT_IN_ALLOCATORS) as [keyof typeof BUILT_IN_ALLOCATORS, Allocator][]) {
+    registry.provide(Allocations, name, () => allocator, { summary: ALLOCATION_SUMMARIES[name] });
+  }
 }
 
 /**

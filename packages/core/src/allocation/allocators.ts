@@ -195,7 +195,18 @@ export const customAllocator: Allocator = Object.freeze({
   },
 });
 
-const BY_SCOPE: Readonly<Record<SparsityScope, Allocator>> = Object.freeze({
+/**
+ * Core's allocators by name (= the target scope that selects them): the one table the toolkit
+ * plugin registers (as `Allocations`) and {@link allocatorFor} reads.
+ *
+ * @example
+ * ```ts
+ * import { BUILT_IN_ALLOCATORS } from '@sparse/core';
+ *
+ * console.log(Object.keys(BUILT_IN_ALLOCATORS)); // ['layerwise', 'global', 'erk', 'custom']
+ * ```
+ */
+export const BUILT_IN_ALLOCATORS: Readonly<Record<SparsityScope, Allocator>> = Object.freeze({
   layerwise: layerwiseAllocator,
   global: globalAllocator,
   erk: erkAllocator,
@@ -215,9 +226,9 @@ const BY_SCOPE: Readonly<Record<SparsityScope, Allocator>> = Object.freeze({
  * ```
  */
 export function allocatorFor(scope: SparsityScope): Allocator {
-  const allocator = (BY_SCOPE as Record<string, Allocator | undefined>)[scope];
+  const allocator = (BUILT_IN_ALLOCATORS as Record<string, Allocator | undefined>)[scope];
   if (allocator === undefined) {
-    const allowed = Object.keys(BY_SCOPE);
+    const allowed = Object.keys(BUILT_IN_ALLOCATORS);
     throw new SparseError('E_CONFIG', `target.scope must be one of ${allowed.join(', ')}; got ${JSON.stringify(scope)}.`, {
       field: 'target.scope',
       received: scope,

@@ -39,6 +39,46 @@ function unknown(field: string, received: unknown): SparseError {
 }
 
 /**
+ * Core's patterns by name: the one table the toolkit plugin registers (as `Patterns`) and
+ * {@link resolvePattern} reads. Each builds a pattern from its options (validated by the pattern).
+ *
+ * @example
+ * ```ts
+ * import { BUILT_IN_PATTERNS } from '@sparse/core';
+ *
+ * const twoFour = BUILT_IN_PATTERNS['n:m']({ n: 2, m: 4 });
+ * console.log(twoFour.name); // 2:4
+ * ```
+ */
+export const BUILT_IN_PATTERNS: Readonly<Record<'unstructured' | 'n:m' | 'block' | 'groups', (options: Readonly<Record<string, unknown>>) => PruningPattern>> = Object.freeze({
+  unstructured: () => unstructured(),
+  'n:m': (options) => nmPattern(options as unknown as NMPatternOptions),
+  block: (options) => blockPattern(options as unknown as BlockPatternOptions),
+  groups: (options) => groupPattern(options as unknown as GroupPatternOptions),
+});
+
+/**
+ * Reads a pattern shorthand (`2:4`, `block:4x4:max`, `neuron`, `unstructured`) as the name of a
+ * built-in pattern and its options, or `undefined` when the text is no shorthand.
+ *
+ * @example
+ * ```ts
+ * import { patternShorthand } from '@sparse/core';
+ *
+ * console.log(patternShorthand('2:4')); // { name: 'n:m', options: { n: 2, m: 4 } }
+ * ```
+ */
+export function patternShorthand(text: string): { readonly name: keyof typeof BUILT_IN_PATTERNS; readonly options: Readonly<Record<string, unknown>> } | undefined {
+  if (text === 'unstructured') return { name: 'unstructured', options: {} };
+  if (text === 'neuron' || text === 'filter' || text === 'channel') return { name: 'groups', options: { group: text } };
+  const nm = /^(\d{1,9}):(\d{1,9})$/.exec(text);
+  if (nm !== null) return { name: 'n:m', options: { n: Number(nm[1]), m: Number(nm[2]) } };
+  const block = /^block:(\d{1,9})x(\d{1,9})(?::(mean|max))?$/.exec(text);
+  if (block !== null) return { name: 'block', options: { rows: Number(block[1]), cols: Number(block[2]), pooling: block[3] === 'max' ? 'max' : 'mean' } };
+  return undefined;
+}
+
+/**
  * Turns a {@link PatternSpec} into a {@link PruningPattern}, validating its options.
  *
  * @param spec - the pattern, as a string, an options object or a pattern object.
@@ -56,31 +96,17 @@ function unknown(field: string, received: unknown): SparseError {
 export function resolvePattern(spec: unknown, field = 'pattern'): PruningPattern {
   if (spec === undefined) return unstructured();
   if (typeof spec === 'string') {
-    if (spec === 'unstructured') return unstructured();
-    if (spec === 'neuron' || spec === 'filter' || spec === 'channel') return groupPattern({ group: spec });
-    const nm = /^(\d+):(\d+)$/.exec(spec);
-    if (nm !== null) return nmPattern({ n: Number(nm[1]), m: Number(nm[2]) });
-    const block = /^block:(\d+)x(\d+)(?::(mean|max))?$/.exec(spec);
-    if (block !== null) {
-      return blockPattern({ rows: Number(block[1]), cols: Number(block[2]), pooling: block[3] === 'max' ? 'max' : 'mean' });
-    }
-    throw unknown(field, spec);
+    const shorthand = patternShorthand(spec);
+    if (shorthand === undefined) throw unknown(field, spec);
+    return BUILT_IN_PATTERNS[shorthand.name](shorthand.options);
   }
   if (typeof spec !== 'object' || spec === null) throw unknown(field, spec);
   const record = spec as Record<string, unknown>;
   if ((record['kind'] === 'units' || record['kind'] === 'fixed') && typeof record['name'] === 'string') {
     return spec as PruningPattern;
   }
-  switch (record['kind']) {
-    case 'unstructured':
-      return unstructured();
-    case 'n:m':
-      return nmPattern(spec as NMPatternOptions);
-    case 'block':
-      return blockPattern(spec as BlockPatternOptions);
-    case 'groups':
-      return groupPattern(spec as GroupPatternOptions);
-    default:
-      throw unknown(field, spec);
-  }
+  const kind = record['kind'];
+  if (typeof kind !== 'string' || !Object.hasOwn(BUILT_IN_PATTERNS, kind)) throw unknown(field, spec);
+  const { kind: _kind, ...options } = record;
+  return BUILT_IN_PATTERNS[kind as keyof typeof BUILT_IN_PATTERNS](kind === 'unstructured' ? {} : { ...options });
 }
