@@ -10,7 +10,7 @@
  * `--data` the folder of the four official `.gz` files (default: the bundled 6,000 / 1,000 subset).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRuntime } from '@sparse/core';
+import { createDenseMlp, createRuntime, topOneAccuracy } from '@sparse/core';
 import { createDenseTrainer, wasmBackend } from '@sparse/backend-wasm';
 import { createBatchLoader, loadFashionMnist, type ImageSet } from '@sparse/datasets';
 
@@ -29,29 +29,22 @@ await createRuntime({ backend: 'wasm', plugins: [wasmBackend()], onWarning: () =
 const data = await loadFashionMnist(dataDir === '' ? {} : { source: { dir: dataDir } });
 const loader = createBatchLoader(data.train, { batchSize: BATCH, seed: 0, dropLast: true });
 
-const layers = SIZES.slice(1).map((out, l) => {
+// Gaussian Glorot kernels from tfjs's seeded stream (seeds 10, 11, 12), zero biases: core's dense
+// ReLU MLP (fc1–fc3; matMul, add and ReLU as separate ops in its forward pass) holds them.
+const weights = new Map<string, Float32Array>();
+SIZES.slice(1).forEach((out, l) => {
   const fanIn = SIZES[l] as number;
-  return {
-    kernel: tf.variable(tf.randomNormal([fanIn, out], 0, Math.sqrt(2 / (fanIn + out)), 'float32', 10 + l)),
-    bias: tf.variable(tf.zeros([out])),
-  };
+  const kernel = tf.randomNormal([fanIn, out], 0, Math.sqrt(2 / (fanIn + out)), 'float32', 10 + l);
+  weights.set(`fc${l + 1}/kernel`, kernel.dataSync() as Float32Array);
+  weights.set(`fc${l + 1}/bias`, new Float32Array(out));
+  kernel.dispose();
 });
+const model = createDenseMlp({ layerSizes: SIZES, weights, ops: 'separate' });
+const layers = model.denseLayers.map(({ kernel, bias }) => ({ kernel: kernel.variable, bias: bias.variable }));
 const masks = layers.map((layer, l) => tf.tidy(() => tf.cast(tf.less(tf.randomUniform(layer.kernel.shape, 0, 1, 'float32', 20 + l), keep), 'float32')));
 
-/** Test accuracy of the network as its variables hold it. */
-function accuracy(set: ImageSet): number {
-  return tf.tidy(() => {
-    let h: tf.Tensor = tf.tensor2d(Float32Array.from(set.images), [set.count, 784]);
-    layers.forEach(({ kernel, bias }, l) => {
-      h = tf.add(tf.matMul(h, kernel), bias);
-      if (l < layers.length - 1) h = tf.relu(h);
-    });
-    const predicted = tf.argMax(h, 1).dataSync();
-    let right = 0;
-    predicted.forEach((label, i) => (right += label === set.labels[i] ? 1 : 0));
-    return right / set.count;
-  });
-}
+/** Test accuracy of the network as its variables hold it (core's `topOneAccuracy`, the whole set in one chunk). */
+const accuracy = (set: ImageSet<Float32Array>): number => topOneAccuracy(model.forward, set, { chunkSize: set.count });
 
 console.log(`LeNet-300-100, ${data.train.count} training images, batch ${BATCH}, ${Math.round(keep * 100)} % of each kernel kept, ${threads} thread(s)`);
 const trainer = await createDenseTrainer({ layers, masks, learningRate: 1.2e-3, batchSize: BATCH, threads });
@@ -82,3 +75,4 @@ const pruned = layers.reduce((count, { kernel }, l) => {
 console.log(pruned === 0 ? 'every masked weight is zero' : `${pruned} masked weights are not zero`);
 if (pruned !== 0) process.exitCode = 1;
 loader.dispose();
+model.dispose();

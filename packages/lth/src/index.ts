@@ -1,4 +1,3 @@
-export { glorotNormalStd, glorotNormalValues } from './model/glorot.js';
 export { createMlp, type LthModel, type MlpOptions } from './model/mlp.js';
 
 export { readParameterValues, assignParameterValues, type ParameterValues } from './imp/parameter-values.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Random, deriveSeed, type NamedParameter, type ParameterRole } from '@sparse/core';
+import { Random, deriveSeed, glorotUniform, type NamedParameter, type ParameterRole } from '@sparse/core';
 
 let created = 0;
 
@@ -9,10 +9,9 @@ export class ParameterFactory {
 
   constructor(private readonly seed: number) {}
 
-  /** Glorot-uniform `[fanIn, fanOut]` kernel. */
+  /** Glorot-uniform `[fanIn, fanOut]` kernel: core's `glorotUniform` from `deriveSeed(seed, 'init', name)`. */
   kernel(name: string, fanIn: number, fanOut: number): tf.Variable {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    const values = new Random(deriveSeed(this.seed, 'init', name)).fillUniform(new Float32Array(fanIn * fanOut), -limit, limit);
+    const values = glorotUniform(new Random(deriveSeed(this.seed, 'init', name)), fanIn, fanOut);
     return this.add(name, 'dense-kernel', tf.tensor2d(values, [fanIn, fanOut]));
   }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { glorotNormal, initialDenseMlpWeights } from '@sparse/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../../test/support.js';
-import { glorotNormalStd } from './glorot.js';
 import { createMlp } from './mlp.js';
 
 beforeAll(useCpu);
@@ -22,7 +22,8 @@ describe('createMlp (LeNet-300-100)', () => {
     const mean = w1.reduce((a, b) => a + b, 0) / w1.length;
     const std = Math.sqrt(w1.reduce((a, b) => a + (b - mean) ** 2, 0) / w1.length);
     expect(Math.abs(mean)).toBeLessThan(0.001);
-    expect(std / glorotNormalStd(784, 300)).toBeCloseTo(1, 2);
+    expect(std / Math.sqrt(2 / (784 + 300))).toBeCloseTo(1, 2);
+    expect(w1).toEqual(initialDenseMlpWeights({ layerSizes: [784, 300, 100, 10] }, { initializer: glorotNormal, seed: 0 }).get('fc1/kernel'));
     expect(model.parameters[1]!.variable.dataSync().every((v) => v === 0)).toBe(true);
     const again = createMlp({ layerSizes: [784, 300, 100, 10], seed: 0 });
     expect(again.parameters[4]!.variable.dataSync()).toEqual(model.parameters[4]!.variable.dataSync());
@@ -30,6 +31,19 @@ describe('createMlp (LeNet-300-100)', () => {
     expect(reinit[0]).not.toBe(w1[0]);
     model.dispose();
     again.dispose();
+  });
+
+  it("names layers <prefix><i>, draws initialValues(seed, purpose) per name, and rejects bad sizes with core's message", () => {
+    const model = createMlp({ layerSizes: [4, 3, 2], seed: 5, prefix: 'dense' });
+    expect(model.parameters.map((p) => p.name)).toEqual(['dense1/kernel', 'dense1/bias', 'dense2/kernel', 'dense2/bias']);
+    expect(model.outputParameter).toBe('dense2/kernel');
+    expect(model.denseLayers?.map((l) => [l.kernel.name, l.bias.name])).toEqual([['dense1/kernel', 'dense1/bias'], ['dense2/kernel', 'dense2/bias']]);
+    const architecture = { layerSizes: [4, 3, 2], layerNames: ['dense1', 'dense2'] };
+    expect(model.initialValues(5, 'reinit')).toEqual(initialDenseMlpWeights(architecture, { initializer: glorotNormal, seed: 5, purpose: 'reinit' }));
+    expect(Float32Array.from(model.parameters[2]!.variable.dataSync())).toEqual(model.initialValues(5, 'init').get('dense2/kernel'));
+    model.dispose();
+    expect(() => createMlp({ layerSizes: [784], seed: 0 })).toThrow('layerSizes must list at least two positive integers (input first), got [784].');
+    expect(() => createMlp({ layerSizes: [784, 0, 10], seed: 0 })).toThrow(/positive integers/);
   });
 
   it('computes relu(xW + b) layers and a softmax cross-entropy, with gradients, without leaks', () => {

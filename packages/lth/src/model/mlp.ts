@@ -1,7 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
-import { SparseError, fusedDense, meanSoftmaxCrossEntropy, type Batch, type NamedParameter, type TrainableModel } from '@sparse/core';
-import { glorotNormalValues } from './glorot.js';
+import { createDenseMlp, denseMlpLayers, glorotNormal, initialDenseMlpWeights, type Batch, type NamedParameter, type TrainableModel } from '@sparse/core';
 
 /**
  * A model the lottery-ticket engine can train: core's `TrainableModel` (named parameters, the loss,
@@ -68,11 +66,12 @@ export interface MlpOptions {
 }
 
 /**
- * Builds a fully-connected ReLU network on plain tfjs-core variables (the fast path: one fused
- * `matMul + bias + relu` per hidden layer, no tfjs-layers overhead). Kernels are `[in, out]`
- * (role `dense-kernel`), biases `[out]` (role `bias`). Kernels start from a Gaussian Glorot draw
- * (`N(0, 2/(fan_in + fan_out))`, not truncated) from `deriveSeed(seed, 'init', name)`; biases
- * start at 0.
+ * Builds a fully-connected ReLU network: `@sparse/core`'s `createDenseMlp` (plain tfjs-core
+ * variables, one fused `matMul + bias + relu` per hidden layer, no tfjs-layers overhead; `ops:
+ * 'fused'`) with layers `<prefix>1` … `<prefix>N`. Kernels are `[in, out]` (role `dense-kernel`),
+ * biases `[out]` (role `bias`). Kernels start from core's `glorotNormal` (Gaussian Glorot,
+ * `N(0, 2/(fan_in + fan_out))`, not truncated) drawn by `initialDenseMlpWeights` from
+ * `deriveSeed(seed, 'init', name)`; biases start at 0.
  *
  * @throws SparseError `E_ARGUMENT` when fewer than two layer sizes or a size that is not a positive integer.
  *
@@ -91,95 +90,19 @@ export interface MlpOptions {
 export function createMlp(options: MlpOptions): LthModel {
   const { layerSizes, seed } = options;
   const prefix = options.prefix ?? 'fc';
-  if (layerSizes.length < 2 || layerSizes.some((size) => !Number.isSafeInteger(size) || size < 1)) {
-    throw new SparseError('E_ARGUMENT', `layerSizes must list at least two positive integers (input first), got ${JSON.stringify(layerSizes)}.`, {
-      field: 'layerSizes',
-      received: layerSizes,
-      allowed: 'e.g. [784, 300, 100, 10]',
-    });
-  }
-  const shapes = layerSizes.slice(1).map((out, i) => ({ index: i + 1, fanIn: layerSizes[i] as number, fanOut: out }));
-
-  const initialValues = (runSeed: number, purpose: string): Map<string, Float32Array> => {
-    const values = new Map<string, Float32Array>();
-    for (const { index, fanIn, fanOut } of shapes) {
-      const kernel = `${prefix}${index}/kernel`;
-      values.set(kernel, glorotNormalValues(runSeed, purpose, kernel, fanIn, fanOut));
-      values.set(`${prefix}${index}/bias`, new Float32Array(fanOut));
-    }
-    return values;
-  };
-
-  const theta0 = initialValues(seed, 'init');
-  const layers = shapes.map(({ index, fanIn, fanOut }) => {
-    const kernelName = `${prefix}${index}/kernel`;
-    const biasName = `${prefix}${index}/bias`;
-    // Variables get tfjs's unique automatic names (two models may coexist); masks and seeds use ours.
-    const kernel = tf.tidy(() => tf.variable(tf.tensor2d(theta0.get(kernelName) as Float32Array, [fanIn, fanOut]), true));
-    const bias = tf.tidy(() => tf.variable(tf.tensor1d(theta0.get(biasName) as Float32Array), true));
-    return { kernel, bias, kernelName, biasName };
-  });
-
-  const parameters: NamedParameter[] = layers.flatMap(({ kernel, bias, kernelName, biasName }) => [
-    { name: kernelName, role: 'dense-kernel' as const, variable: kernel },
-    { name: biasName, role: 'bias' as const, variable: bias },
-  ]);
-  const last = layers.length - 1;
-
-  const forward = (x: Tensor): Tensor =>
-    tf.tidy(() => {
-      let h: Tensor = x;
-      layers.forEach(({ kernel, bias }, i) => {
-        const activation = i === last ? ('linear' as const) : ('relu' as const);
-        h = i === 0 ? inputLayer(x, kernel, bias, activation) : tf.fused.matMul({ a: h, b: kernel, bias, activation });
-      });
-      return h;
-    });
-
-  const fusedLoss = ({ x, y }: Batch): Scalar =>
-    tf.tidy(() => {
-      let h: Tensor = x;
-      layers.forEach(({ kernel, bias }, i) => {
-        h = fusedDense(h, kernel, bias, { activation: i === last ? 'linear' : 'relu', inputGradient: i > 0 });
-      });
-      return meanSoftmaxCrossEntropy(y, h);
-    });
-
+  // denseMlpLayers checks the sizes (E_ARGUMENT, field layerSizes) before the names are made.
+  const architecture = { layerSizes, layerNames: denseMlpLayers({ layerSizes }).map((_, i) => `${prefix}${i + 1}`) };
+  const initialValues = (runSeed: number, purpose: string): Map<string, Float32Array> =>
+    initialDenseMlpWeights(architecture, { initializer: glorotNormal, seed: runSeed, purpose });
+  const model = createDenseMlp({ ...architecture, initializer: glorotNormal, seed, ops: 'fused' });
   return {
-    parameters,
-    outputParameter: layers[last]?.kernelName ?? '',
-    forward,
-    loss: ({ x, y }: Batch): Scalar => tf.tidy(() => tf.losses.softmaxCrossEntropy(y, forward(x)) as Scalar),
-    fusedLoss,
-    denseLayers: layers.map((_, i) => ({ kernel: parameters[2 * i] as NamedParameter, bias: parameters[2 * i + 1] as NamedParameter })),
+    parameters: model.parameters,
+    outputParameter: model.denseLayers[model.denseLayers.length - 1]?.kernel.name ?? '',
+    forward: model.forward,
+    loss: model.loss,
+    fusedLoss: model.fusedLoss,
+    denseLayers: model.denseLayers,
     initialValues,
-    dispose: () => {
-      for (const { kernel, bias } of layers) {
-        kernel.dispose();
-        bias.dispose();
-      }
-    },
+    dispose: model.dispose,
   };
-}
-
-/**
- * The first layer, `activation(x·W + b)`, with the gradient of `_FusedMatMul` (the same ops in the
- * same order) but without the gradient with respect to the input data `x`, which tfjs would
- * otherwise compute (a 60×300 by 300×784 product per step for LeNet, about a third of the
- * backward pass) and throw away.
- */
-function inputLayer(x: Tensor, kernel: tf.Variable, bias: tf.Variable, activation: 'relu' | 'linear'): Tensor {
-  const layer = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const [w, b, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
-    const y = tf.fused.matMul({ a: x, b: w, bias: b, activation });
-    save([y]);
-    return {
-      value: y,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const dyActivation = activation === 'relu' ? tf.mul(dy, tf.step(saved[0] as Tensor)) : dy;
-        return [tf.matMul(x, dyActivation, true, false), tf.sum(dyActivation, 0)];
-      },
-    };
-  }) as (w: Tensor, b: Tensor) => Tensor;
-  return layer(kernel, bias);
 }
