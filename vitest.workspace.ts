@@ -5,7 +5,7 @@
  */
 import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { TestProjectInlineConfiguration } from 'vitest/config';
+import { configDefaults, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -15,13 +15,23 @@ export const packageFolders: readonly string[] = readdirSync(new URL('packages/'
   .map((entry) => entry.name)
   .sort();
 
+/**
+ * Two tiers: the default one (`pnpm test`, the README's test command) runs every `*.test.ts` but
+ * the `*.slow.test.ts` files; `SPARSE_TEST_TIER=slow` (`pnpm test:slow`, which CI also runs) runs
+ * only those: the real quick configs of every family, kill -9 trials, packed-plugin installs.
+ */
+const slow = process.env['SPARSE_TEST_TIER'] === 'slow';
+const include = (patterns: readonly string[]): string[] => patterns.map((pattern) => (slow ? pattern.replace(/\.test\.ts$/, '.slow.test.ts') : pattern));
+const exclude = slow ? [...configDefaults.exclude] : [...configDefaults.exclude, '**/*.slow.test.ts'];
+
 const projects: TestProjectInlineConfiguration[] = [
   ...packageFolders.map((folder) => ({
     extends: true as const,
     test: {
       name: folder,
       root: `${root}packages/${folder}`,
-      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      include: include(['src/**/*.test.ts', 'test/**/*.test.ts']),
+      exclude,
     },
   })),
   {
@@ -29,7 +39,8 @@ const projects: TestProjectInlineConfiguration[] = [
     test: {
       name: 'integration',
       root: `${root}tests`,
-      include: ['**/*.test.ts'],
+      include: include(['**/*.test.ts']),
+      exclude,
       testTimeout: 600_000,
       hookTimeout: 600_000,
     },

@@ -17,7 +17,7 @@ export type { Schedule } from './contracts/schedule.js';
 export type { Regularizer } from './contracts/regularizer.js';
 
 export { defineImplementationKind, type ImplementationDetails, type ImplementationFactory, type ImplementationKind, type OptionsSchema } from './runtime/implementation-kind.js';
-export { implementationRefSchema, implementationRefs, refName, refOptions, type ImplementationRef, type ImplementationRefs } from './runtime/implementation-ref.js';
+export { implementationRefSchema, implementationRefs, refName, refOptions, type CatalogSource, type ImplementationRef, type ImplementationRefs } from './runtime/implementation-ref.js';
 export { configErrorFromIssues, echoValue, formatOptionPath, optionIssuesFromZod, type OptionIssue } from './runtime/options-issues.js';
 export type { CatalogEntry } from './runtime/catalog-entry.js';
 export { definePlugin, provideImplementation, type PluginRegistry, type SparsePlugin } from './runtime/plugin.js';

@@ -47,8 +47,17 @@ export function refOptions(ref: ImplementationRef): Readonly<Record<string, unkn
   return options;
 }
 
-/** The part of a runtime a reference schema reads: its catalog. */
-interface CatalogSource {
+/**
+ * The part of a runtime a reference schema reads: its catalog (a `SparseRuntime` is one).
+ *
+ * @example
+ * ```ts
+ * import type { CatalogSource } from '@sparse/core';
+ *
+ * const empty: CatalogSource = { catalog: [] };
+ * ```
+ */
+export interface CatalogSource {
   readonly catalog: readonly CatalogEntry[];
 }
 
