@@ -1,12 +1,11 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SparseError, createRuntime, isSparseError, type CatalogEntry, type SparsePlugin, type SparseRuntime } from '@sparse/core';
+import { SparseError, isSparseError, type CatalogEntry, type SparseRuntime } from '@sparse/core';
 import { BUILT_IN_DELTA_METHODS, DEFAULT_EXCLUDE, DeltaMethods, dareCheckpoint, formatDeltaReport, type DareCheckpointOptions, type DeltaMethod, type DeltaPlan } from '@sparse/delta';
-import { loadPlugin, resolvePluginSpec } from '@sparse/experiments';
 import type { CliCommand } from '../command.js';
 import type { CliIo } from '../io.js';
-import { builtInPlugins } from '../plugins/built-in-plugins.js';
+import { commandRuntime, pluginFlagValues } from '../plugins/command-runtime.js';
 
 const USAGE =
   'sparse dare --base B.safetensors --finetuned F.safetensors --out O.safetensors --rate P [--method NAME] [--rescale dare|none|q|l1] [--q Q] [--scope tensor|global] [--exclude REGEX]… [--no-exclude] [--seed N] [--plugin SPEC]…';
@@ -159,15 +158,6 @@ function readFlags(argv: readonly string[]): DareFlags {
   }
 }
 
-/** The `--plugin` values of an argument list, read leniently (for `--help`, whatever else is given). */
-function pluginFlags(argv: readonly string[]): string[] {
-  const specs: string[] = [];
-  argv.forEach((arg, index) => {
-    if (arg === '--plugin' && argv[index + 1] !== undefined) specs.push(argv[index + 1] as string);
-    else if (arg.startsWith('--plugin=')) specs.push(arg.slice('--plugin='.length));
-  });
-  return specs;
-}
 
 /**
  * The runtime `sparse dare` resolves `--method` through: the command line's built-in plugins
@@ -188,9 +178,7 @@ function pluginFlags(argv: readonly string[]): string[] {
  * ```
  */
 export async function createDareRuntime(specs: readonly string[], io: CliIo): Promise<SparseRuntime> {
-  const plugins: SparsePlugin[] = builtInPlugins().map((builtIn) => builtIn.plugin);
-  for (const spec of specs) plugins.push(await loadPlugin(resolvePluginSpec(spec, io.cwd, '--plugin'), '--plugin'));
-  return createRuntime({ backend: 'cpu', plugins, onWarning: (message) => io.stderr(`sparse dare: warning: ${message}\n`) });
+  return commandRuntime(specs, io, { backend: 'cpu', onWarning: (message) => io.stderr(`sparse dare: warning: ${message}\n`) });
 }
 
 function optionNames(runtime: SparseRuntime, name: string): string[] {
@@ -336,7 +324,7 @@ export const dareCommand: CliCommand = {
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     if (argv.includes('--help') || argv.includes('-h')) {
-      const runtime = await createDareRuntime(pluginFlags(argv), io);
+      const runtime = await createDareRuntime(pluginFlagValues(argv), io);
       io.stdout(helpText(runtime.names(DeltaMethods).map((name) => runtime.describe(DeltaMethods, name) ?? { name })));
       return 0;
     }

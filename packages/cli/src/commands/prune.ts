@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { formatScorerListings, listScorers } from '../prune/checkpoint-scorers.js';
 import { parsePruneArgs } from '../prune/parse-prune-args.js';
 import { createPruneRuntime } from '../prune/prune-runtime.js';
+import { pluginFlagValues } from '../plugins/command-runtime.js';
 import { runPrune } from '../prune/run-prune.js';
 import { formatSparsityTable } from '../prune/sparsity-table.js';
 
@@ -67,19 +68,10 @@ Examples:
 `;
 }
 
-/** The `--plugin` values of an argument list (for the help, which lists their scorers too). */
-function pluginArgs(argv: readonly string[]): string[] {
-  const specs: string[] = [];
-  argv.forEach((arg, i) => {
-    if (arg === '--plugin' && argv[i + 1] !== undefined) specs.push(argv[i + 1] as string);
-    else if (arg.startsWith('--plugin=')) specs.push(arg.slice('--plugin='.length));
-  });
-  return specs;
-}
 
 /** The full help: {@link pruneHelp} with the scorers of the built-in plugins and the given `--plugin`s. */
 async function helpWithScorers(argv: readonly string[], io: CliIo): Promise<string> {
-  const runtime = await createPruneRuntime({ plugins: pluginArgs(argv), backend: 'cpu' }, io, (message) => io.stderr(`warning: ${message}\n`));
+  const runtime = await createPruneRuntime({ plugins: pluginFlagValues(argv), backend: 'cpu' }, io, (message) => io.stderr(`warning: ${message}\n`));
   return pruneHelp(formatScorerListings(await listScorers(runtime)));
 }
 

@@ -2,6 +2,7 @@ import { runExperimentFile } from '@sparse/experiments';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../command.js';
 import type { CliIo } from '../io.js';
+import { parseCommandArgs } from '../args/command-args.js';
 import { builtInPlugins } from '../plugins/built-in-plugins.js';
 
 const USAGE = 'sparse run CONFIG [--runs DIR] [--plugin SPEC]...';
@@ -37,25 +38,13 @@ interface RunArgs {
 }
 
 function parseArgs(argv: readonly string[]): RunArgs | { help: true } | { error: string } {
-  let config: string | undefined;
-  let runs: string | undefined;
-  const plugins: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (arg === '-h' || arg === '--help') return { help: true };
-    if (arg === '--runs' || arg === '--plugin') {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('-')) return { error: `${arg} needs a value` };
-      if (arg === '--runs') {
-        if (runs !== undefined) return { error: '--runs was given twice; give it once' };
-        runs = value;
-      } else plugins.push(value);
-      i += 1;
-    } else if (arg.startsWith('-')) return { error: `unknown option ${arg}; allowed: --runs, --plugin, --help` };
-    else if (config === undefined) config = arg;
-    else return { error: `unexpected argument ${JSON.stringify(arg)}; give one CONFIG` };
-  }
-  return config === undefined ? { error: 'missing CONFIG (e.g. examples/lth/lenet-fashion-mnist-quick.json)' } : { config, runs: runs ?? '.runs', plugins };
+  const parsed = parseCommandArgs(argv, { runs: {}, plugin: { repeatable: true } });
+  if ('error' in parsed) return parsed;
+  if (parsed.help) return { help: true };
+  const [config, ...extra] = parsed.positionals;
+  if (config === undefined) return { error: 'missing CONFIG (e.g. examples/lth/lenet-fashion-mnist-quick.json)' };
+  if (extra.length > 0) return { error: `unexpected argument ${JSON.stringify(extra[0])}; give one CONFIG` };
+  return { config, runs: parsed.values['runs']?.[0] ?? '.runs', plugins: parsed.values['plugin'] ?? [] };
 }
 
 /**

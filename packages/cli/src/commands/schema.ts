@@ -1,11 +1,11 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createRuntime, type SparsePlugin } from '@sparse/core';
-import { ExperimentKinds, experimentJsonSchema, loadPlugin, resolvePluginSpec, writeFileAtomic } from '@sparse/experiments';
+import { ExperimentKinds, experimentJsonSchema, writeFileAtomic } from '@sparse/experiments';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../command.js';
 import type { CliIo } from '../io.js';
-import { builtInPlugins } from '../plugins/built-in-plugins.js';
+import { parseCommandArgs } from '../args/command-args.js';
+import { commandRuntime } from '../plugins/command-runtime.js';
 
 const USAGE = 'sparse schema [KIND...] [--out-dir DIR] [--plugin SPEC]...';
 
@@ -31,24 +31,11 @@ interface SchemaArgs {
 }
 
 function parseArgs(argv: readonly string[]): SchemaArgs | { help: true } | { error: string } {
-  const kinds: string[] = [];
-  const plugins: string[] = [];
-  let outDir: string | undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (arg === '-h' || arg === '--help') return { help: true };
-    if (arg === '--out-dir' || arg === '--plugin') {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('-')) return { error: `${arg} needs a value` };
-      if (arg === '--out-dir') {
-        if (outDir !== undefined) return { error: '--out-dir was given twice; give it once' };
-        outDir = value;
-      } else plugins.push(value);
-      i += 1;
-    } else if (arg.startsWith('-')) return { error: `unknown option ${arg}; allowed: --out-dir, --plugin, --help` };
-    else kinds.push(arg);
-  }
-  return { kinds, plugins, ...(outDir === undefined ? {} : { outDir }) };
+  const parsed = parseCommandArgs(argv, { 'out-dir': {}, plugin: { repeatable: true } });
+  if ('error' in parsed) return parsed;
+  if (parsed.help) return { help: true };
+  const outDir = parsed.values['out-dir']?.[0];
+  return { kinds: parsed.positionals, plugins: parsed.values['plugin'] ?? [], ...(outDir === undefined ? {} : { outDir }) };
 }
 
 /**
@@ -77,9 +64,7 @@ export const schemaCommand: CliCommand = {
       io.stderr(`sparse schema: ${args.error}.\nUsage: ${USAGE}\n`);
       return EXIT_USAGE;
     }
-    const extra: SparsePlugin[] = [];
-    for (const spec of args.plugins) extra.push(await loadPlugin(resolvePluginSpec(spec, io.cwd, '--plugin'), '--plugin'));
-    const runtime = await createRuntime({ backend: 'cpu', plugins: [...builtInPlugins().map((builtIn) => builtIn.plugin), ...extra], onWarning: () => {} });
+    const runtime = await commandRuntime(args.plugins, io, { backend: 'cpu' });
     const kinds = args.kinds.length > 0 ? args.kinds : runtime.names(ExperimentKinds);
     const schemas = kinds.map((kind) => [kind, `${JSON.stringify(experimentJsonSchema(runtime, kind), null, 2)}\n`] as const);
     if (args.outDir === undefined) {

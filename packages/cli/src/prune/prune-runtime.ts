@@ -1,31 +1,8 @@
-import { createRuntime, type SparsePlugin, type SparseRuntime } from '@sparse/core';
-import { loadPlugin, resolvePluginSpec } from '@sparse/experiments';
+import type { SparseRuntime } from '@sparse/core';
 import type { CliIo } from '../io.js';
-import { builtInPlugins } from '../plugins/built-in-plugins.js';
+import { commandRuntime } from '../plugins/command-runtime.js';
 import type { PruneOptions } from './prune-options.js';
 
-/**
- * Loads the plugins of a command's repeatable `--plugin SPEC`: each a package name (resolved as
- * Node would import it from `cwd`) or a path relative to `cwd`, whose default export is a plugin
- * factory, called with no options.
- *
- * @param specs - the `--plugin` values, in order.
- * @param cwd - the folder they are resolved from (the command's working directory).
- * @throws SparseError `E_PLUGIN` naming `--plugin` when one cannot be found, imported or called.
- *
- * @example
- * ```ts
- * import { loadCommandPlugins } from '@sparse/cli';
- *
- * const plugins = await loadCommandPlugins(['@my-org/power-magnitude', './plugins/inverse.js'], process.cwd());
- * console.log(plugins.map((plugin) => plugin.id));
- * ```
- */
-export async function loadCommandPlugins(specs: readonly string[], cwd: string): Promise<SparsePlugin[]> {
-  const plugins: SparsePlugin[] = [];
-  for (const spec of specs) plugins.push(await loadPlugin(resolvePluginSpec(spec, cwd, '--plugin'), '--plugin'));
-  return plugins;
-}
 
 /** `--backend`, else `SPARSE_BACKEND` (read by createRuntime from `io.env`), else `wasm`, the command line's default. */
 function backendRequest(options: Pick<PruneOptions, 'backend'>, io: CliIo): { backend?: string } {
@@ -57,6 +34,5 @@ export async function createPruneRuntime(
   io: CliIo,
   onWarning: (message: string) => void,
 ): Promise<SparseRuntime> {
-  const plugins = [...builtInPlugins().map((builtIn) => builtIn.plugin), ...(await loadCommandPlugins(options.plugins, io.cwd))];
-  return createRuntime({ ...backendRequest(options, io), env: io.env, plugins, onWarning });
+  return commandRuntime(options.plugins, io, { ...backendRequest(options, io), onWarning });
 }
