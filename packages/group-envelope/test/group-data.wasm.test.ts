@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRuntime, type NamedParameter } from '@sparse/core';
 import { wasmBackend } from '@sparse/backend-wasm';
 import { expect, it } from 'vitest';
-import { disposeAll, mlpParameters } from '../../test/support/parameters.js';
-import { gsef } from '../regularizer/gsef-regularizer.js';
+import { disposeAll, mlpParameters } from './support/parameters.js';
+import { gsef } from '../src/regularizer/gsef-regularizer.js';
 
 it('on wasm, a bias scaled on the backend still feeds fused kernels (its buffer keeps the rank-1 shape)', async () => {
   await createRuntime({ backend: 'wasm', plugins: [wasmBackend()] });
