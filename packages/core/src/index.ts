@@ -156,7 +156,6 @@ export { iterativeSynFlow, type IterativeSynFlowOptions } from './pruning/iterat
 export { taylorScorer, type TaylorScorerOptions } from './scoring/taylor.js';
 export { MovementScores, type MovementScoresOptions } from './scoring/movement.js';
 export { sparseToolkit, TOOLKIT_PLUGIN_ID } from './toolkit-plugin.js';
-export { TOOLKIT_OPTIONS } from './toolkit-options.js';
 export { FusedAdamOptimizer, fusedAdam, isMaskAwareOptimizer, type MaskAwareOptimizer } from './training/fused-adam.js';
 export { fusedDense, type FusedDenseOptions } from './training/fused-dense.js';
 export { simdKernelsFor, type SimdKernels } from './wasm/simd-kernels.js';

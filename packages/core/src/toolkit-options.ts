@@ -9,12 +9,8 @@ const positiveStep = (description: string) => z.number().int().min(1).meta({ des
  * The options schemas of core's built-in implementations, by kind and name: what a config may
  * give beside `name`, checked before the implementation is built.
  *
- * @example
- * ```ts
- * import { TOOLKIT_OPTIONS } from '@sparse/core';
- *
- * console.log(Object.keys(TOOLKIT_OPTIONS.scorer.random.shape)); // ['seed', 'distribution']
- * ```
+ * Internal to the toolkit plugin: read an implementation's schema with
+ * `runtime.describe(Scorers, 'random')?.options`.
  */
 export const TOOLKIT_OPTIONS = Object.freeze({
   scorer: {

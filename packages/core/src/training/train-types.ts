@@ -7,6 +7,7 @@ import type { Regularizer } from '../contracts/regularizer.js';
 import type { Schedule } from '../contracts/schedule.js';
 import type { Scorer, ScoringInput } from '../contracts/scorer.js';
 import type { SparsityTarget } from '../contracts/sparsity-target.js';
+import type { EngineStepper } from '../contracts/training-engine.js';
 import type { RegularizerBinding } from './regularizer-binding.js';
 
 /**
@@ -241,8 +242,20 @@ export interface TrainOptions {
   readonly parameters: readonly NamedParameter[];
   /** The loss of a batch, computed from the current variables. */
   readonly loss: LossFunction;
-  /** A plain tfjs optimizer; the loop wraps it with {@link withMasks}. Its state is not disposed. */
-  readonly optimizer: Optimizer;
+  /**
+   * A plain tfjs optimizer; the loop wraps it with {@link withMasks}. Its state is not disposed.
+   * Exactly one of `optimizer` and `engine` is given.
+   */
+  readonly optimizer?: Optimizer;
+  /**
+   * Instead of `optimizer`: a started training engine (core's `TrainingEngine`, e.g.
+   * `optimizerEngine('fused').start(model, masks, …)` or a backend's `dense-trainer`), whose
+   * `step(batch)` makes each update. The engine holds the masks it was started with, so `masks`,
+   * `pruning`, `regularizers` and `learningRate` are refused with it, and the step loss is not
+   * available (`readLoss()` / `readMeanLoss()` throw). The caller owns it: `sync()` it in hooks
+   * before reading the variables, and dispose it after `train` returns.
+   */
+  readonly engine?: EngineStepper;
   /** The minibatches. */
   readonly batches: BatchSource;
   /** Steps to run. At least one of `steps` and `epochs`; with both, whichever ends first. */

@@ -3,6 +3,7 @@ import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Batch } from '../contracts/batch.js';
 import type { MaskSet } from '../contracts/mask.js';
 import { DEFAULT_PRUNABLE_ROLES, type NamedParameter } from '../contracts/parameter.js';
+import type { EngineStepper } from '../contracts/training-engine.js';
 import { SparseError } from '../errors.js';
 import { withMasks, type MaskedOptimizer } from './masked-optimizer.js';
 import { pruneStepSeed } from './prune-step-seed.js';
@@ -18,7 +19,8 @@ import type { BatchSource, GradualPruning, TrainOptions, TrainResult } from './t
  *    and the loss, or `pruning.scoring`), prunes them to `schedule.sparsityAt(step)`, swaps the
  *    masks and zeroes the newly pruned weights — before the step's update, as tfmot does;
  * 3. runs one optimizer update inside one `tf.tidy` (masked gradients, update, `w ← m ⊙ w`,
- *    proximal steps);
+ *    proximal steps) — or, when `engine` is given instead of `optimizer`, awaits the started
+ *    training engine's `step(batch)`;
  * 4. calls `hooks.onStepEnd` and `onProgress`.
  *
  * Nothing is read back from the backend unless a hook asks (`readLoss()`, `readMeanLoss()`); the
@@ -64,15 +66,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { parameters, hooks, signal, pruning } = config;
   const userMasks = new Set<Tensor>(options.masks?.values() ?? []);
   const owned = new Set<Tensor>();
-  const optimizer: MaskedOptimizer = withMasks(options.optimizer, {
-    parameters,
-    masks: options.masks ?? new Map(),
-    regularizers: options.regularizers ?? [],
-    initialStep: config.initialStep,
-    ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
-  });
+  const { engine } = options;
+  const optimizer: MaskedOptimizer | undefined =
+    options.optimizer === undefined
+      ? undefined
+      : withMasks(options.optimizer, {
+          parameters,
+          masks: options.masks ?? new Map(),
+          regularizers: options.regularizers ?? [],
+          initialStep: config.initialStep,
+          ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
+        });
+  const masksInForce = (): MaskSet => optimizer?.masks ?? new Map();
   const variables = parameters.map((p) => p.variable);
-  const keepStepLoss = hooks.onStepEnd !== undefined || hooks.onEpochEnd !== undefined;
+  const keepStepLoss = optimizer !== undefined && (hooks.onStepEnd !== undefined || hooks.onEpochEnd !== undefined);
   const started = performance.now();
 
   let stepsDone = 0;
@@ -83,7 +90,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let epochLoss: Scalar | undefined;
 
   const prune = async (step: number, epoch: number, batch: Batch): Promise<void> => {
-    if (pruning === undefined) return;
+    if (pruning === undefined || optimizer === undefined) return;
     const current = optimizer.masks;
     const sparsity = pruning.schedule.sparsityAt(step);
     const scores = await pruning.scorer.score({
@@ -122,7 +129,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 
   try {
-    await hooks.onTrainBegin?.({ step: config.initialStep, masks: optimizer.masks });
+    await hooks.onTrainBegin?.({ step: config.initialStep, masks: masksInForce() });
     for (let epoch = config.initialEpoch; ; epoch += 1) {
       if (config.epochs !== undefined && epochsDone >= config.epochs) break;
       if (config.steps !== undefined && stepsDone >= config.steps) break;
@@ -130,7 +137,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         aborted = true;
         break;
       }
-      optimizer.epoch = epoch;
+      if (optimizer !== undefined) optimizer.epoch = epoch;
       await hooks.onEpochBegin?.({ epoch, step: config.initialStep + stepsDone });
       const source = typeof config.batches === 'function' ? config.batches(epoch) : config.batches;
       const length = Array.isArray(source) ? source.length : undefined;
@@ -145,7 +152,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         const step = config.initialStep + stepsDone;
         if (pruning?.schedule.isUpdateStep(step) === true) await prune(step, epoch, batch);
-        const stepLoss = runStep(optimizer, () => options.loss(batch), keepStepLoss, variables);
+        let stepLoss: Scalar | null = null;
+        if (optimizer !== undefined) {
+          stepLoss = runStep(optimizer, () => options.loss(batch), keepStepLoss, variables);
+        } else {
+          try {
+            await engine?.step(batch);
+          } catch (error) {
+            if (config.disposeBatches) tf.dispose([batch.x, batch.y]);
+            throw error;
+          }
+        }
         stepsDone += 1;
         batchIndex += 1;
         try {
@@ -155,7 +172,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
             epochLoss = sum;
           }
           if (hooks.onStepEnd !== undefined) {
-            await hooks.onStepEnd({ step, epoch, batchIndex: batchIndex - 1, readLoss: () => readScalar(stepLoss, 'readLoss') });
+            await hooks.onStepEnd({ step, epoch, batchIndex: batchIndex - 1, readLoss: () => readScalar(stepLoss, 'readLoss', engine) });
           }
         } finally {
           stepLoss?.dispose();
@@ -184,7 +201,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           epoch,
           step: config.initialStep + stepsDone - 1,
           steps,
-          readMeanLoss: async () => (await readScalar(sum ?? null, 'readMeanLoss')) / steps,
+          readMeanLoss: async () => (await readScalar(sum ?? null, 'readMeanLoss', engine)) / steps,
         });
       }
       epochLoss?.dispose();
@@ -201,7 +218,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     stepsDone,
     nextStep: config.initialStep + stepsDone,
     epochsDone,
-    masks: optimizer.masks,
+    masks: masksInForce(),
     aborted,
     prunes,
   };
@@ -248,7 +265,12 @@ function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
-async function readScalar(tensor: Scalar | null, what: string): Promise<number> {
+async function readScalar(tensor: Scalar | null, what: string, engine: EngineStepper | undefined): Promise<number> {
+  if (engine !== undefined) {
+    throw new SparseError('E_CONFIG', `train: ${what}() is not available when training steps through an engine (its steps return no loss).`, {
+      field: what,
+    });
+  }
   if (tensor === null || tensor.isDisposed) {
     throw new SparseError('E_ARGUMENT', `train: ${what}() must be called before the hook returns.`, { field: what });
   }
@@ -296,8 +318,12 @@ function validateTrainOptions(options: TrainOptions): ResolvedTrainOptions {
   if (typeof options.loss !== 'function') {
     throw new SparseError('E_CONFIG', 'train: loss must be a function (batch) => scalar.', { field: 'loss' });
   }
-  if (!(options.optimizer instanceof tf.Optimizer)) {
-    throw new SparseError('E_CONFIG', 'train: optimizer must be a tf.Optimizer such as tf.train.adam(1e-3).', { field: 'optimizer' });
+  if (options.engine === undefined) {
+    if (!(options.optimizer instanceof tf.Optimizer)) {
+      throw new SparseError('E_CONFIG', 'train: optimizer must be a tf.Optimizer such as tf.train.adam(1e-3).', { field: 'optimizer' });
+    }
+  } else {
+    validateEngine(options);
   }
   const { batches } = options;
   const iterable =
@@ -364,6 +390,29 @@ function validatePruning(pruning: GradualPruning, parameters: readonly NamedPara
     });
   }
   return { ...pruning, parameters: pruned };
+}
+
+/** With `engine`, the engine makes the updates with the masks it was started with: refuse what only the optimizer path does. */
+function validateEngine(options: TrainOptions): void {
+  const { engine } = options;
+  if (typeof engine !== 'object' || engine === null || typeof engine.step !== 'function') {
+    throw new SparseError('E_CONFIG', 'train: engine must be a started training engine (an EngineStepper with step()).', { field: 'engine' });
+  }
+  const refused: (keyof TrainOptions)[] = ['optimizer', 'masks', 'pruning', 'learningRate'];
+  for (const field of refused) {
+    if (options[field] !== undefined) {
+      throw new SparseError(
+        'E_CONFIG',
+        `train: ${field} cannot be combined with engine; the engine makes the updates with the masks it was started with.`,
+        { field },
+      );
+    }
+  }
+  if (options.regularizers !== undefined && options.regularizers.length > 0) {
+    throw new SparseError('E_CONFIG', 'train: regularizers cannot be combined with engine; the engine makes the updates without proximal steps.', {
+      field: 'regularizers',
+    });
+  }
 }
 
 function optionalCount(field: string, value: unknown): number | undefined {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SparseError, binaryToMaskSet, optimizerEngine, type AdamState, type Batch, type BinaryMaskSet, type EngineStepper, type TrainingEngine } from '@sparse/core';
+import { SparseError, binaryToMaskSet, optimizerEngine, train, type AdamState, type Batch, type BinaryMaskSet, type EngineStepper, type TrainingEngine } from '@sparse/core';
 import type { LthModel } from '../model/mlp.js';
 import { assignParameterValues, readParameterValues, type ParameterValues } from '../imp/parameter-values.js';
 import { earlyStopping, type EarlyStop, type EvalRecord } from './early-stopping.js';
@@ -220,34 +220,47 @@ export async function trainRound(options: TrainRoundOptions): Promise<RoundResul
       evals.push(evaluation);
       await options.onEval?.(evaluation);
     };
-    let iteration = resume?.iteration ?? startStep;
+    const first = resume?.iteration ?? startStep;
     if (resume === undefined) {
-      if (snapshots.has(iteration)) await options.onSnapshot?.(iteration, readParameterValues(model.parameters));
-      await record(iteration);
+      if (snapshots.has(first)) await options.onSnapshot?.(first, readParameterValues(model.parameters));
+      await record(first);
     }
     const every = options.checkpointEvery;
     const total = endStep - startStep;
     const perEpoch = batches.stepsPerEpoch;
-    while (iteration < endStep) {
-      signal?.throwIfAborted();
-      const { x, y } = batches.batch(Math.floor(iteration / perEpoch), iteration % perEpoch);
-      try {
-        await steps.step({ x, y });
-      } finally {
-        tf.dispose([x, y]);
-      }
-      iteration += 1;
-      options.onProgress?.(iteration - startStep, total);
-      const snapshot = snapshots.has(iteration);
-      const evaluate = iteration % evalEvery === 0 || iteration === endStep;
-      const checkpoint = every !== undefined && iteration % every === 0 && iteration < endStep && options.onCheckpoint !== undefined;
-      if (snapshot || evaluate || checkpoint) steps.sync();
-      if (snapshot) await options.onSnapshot?.(iteration, readParameterValues(model.parameters));
-      if (evaluate) await record(iteration);
-      if (checkpoint) {
-        await options.onCheckpoint?.({ iteration, parameters: readParameterValues(model.parameters), adam: await steps.adamState(), evals: [...evals] });
-      }
+    const firstEpoch = Math.floor(first / perEpoch);
+    // Iteration i trains on batch i mod perEpoch of epoch floor(i / perEpoch); the first epoch starts mid-way.
+    function* epochBatches(epoch: number): Generator<Batch> {
+      for (let i = epoch === firstEpoch ? first % perEpoch : 0; i < perEpoch; i += 1) yield batches.batch(epoch, i);
     }
+    // Core's loop makes the steps; evaluations, snapshots and checkpoints happen after each.
+    const result = await train({
+      parameters: model.parameters,
+      loss: (batch) => model.loss(batch),
+      engine: steps,
+      batches: epochBatches,
+      steps: Math.max(0, endStep - first),
+      initialStep: first,
+      initialEpoch: firstEpoch,
+      disposeBatches: true,
+      ...(signal === undefined ? {} : { signal }),
+      hooks: {
+        onStepEnd: async ({ step }) => {
+          const iteration = step + 1;
+          options.onProgress?.(iteration - startStep, total);
+          const snapshot = snapshots.has(iteration);
+          const evaluate = iteration % evalEvery === 0 || iteration === endStep;
+          const checkpoint = every !== undefined && iteration % every === 0 && iteration < endStep && options.onCheckpoint !== undefined;
+          if (snapshot || evaluate || checkpoint) steps.sync();
+          if (snapshot) await options.onSnapshot?.(iteration, readParameterValues(model.parameters));
+          if (evaluate) await record(iteration);
+          if (checkpoint) {
+            await options.onCheckpoint?.({ iteration, parameters: readParameterValues(model.parameters), adam: await steps.adamState(), evals: [...evals] });
+          }
+        },
+      },
+    });
+    if (result.aborted) signal?.throwIfAborted();
     const final = evals[evals.length - 1] as EvalRecord;
     return { evals, earlyStop: earlyStopping(evals), final };
   } finally {
