@@ -14,6 +14,7 @@ import { polynomialDecay } from '../schedules/polynomial-decay.js';
 import { createPruner } from '../pruning/score-pruner.js';
 import { magnitudeScorer } from '../scoring/magnitude.js';
 import { cubicSparsity } from '../schedules/cubic-sparsity.js';
+import { optimizerEngine } from './optimizer-engine.js';
 import { train } from './train.js';
 import type { PruneEvent, TrainProgress } from './train-types.js';
 
@@ -393,6 +394,72 @@ describe('train', () => {
     expect(result.masks).toBe(masks);
     expect(prunedZeros(m.w1, mask)).toBe(128);
     mask.dispose();
+    m.dispose();
+  });
+
+  it("steps through a started training engine: same weights as the optimizer path, no leak, no loss to read", async () => {
+    const viaOptimizer = mlp(11);
+    const viaEngine = mlp(11);
+    const maskOf = (m: ReturnType<typeof mlp>): MaskSet => new Map([['fc1/kernel', tf.tidy(() => tf.cast(tf.greater(tf.abs(m.w1), 0.3), 'float32'))]]);
+    const masksA = maskOf(viaOptimizer);
+    const masksB = maskOf(viaEngine);
+    const adam = tf.train.adam(0.01);
+    await train({ parameters: viaOptimizer.parameters, loss: viaOptimizer.loss, optimizer: adam, masks: masksA, batches: viaOptimizer.batches, steps: 6, initialStep: 2 });
+    const model = { parameters: viaEngine.parameters, loss: viaEngine.loss };
+    const stepper = await optimizerEngine('stock').start(model, masksB, { learningRate: 0.01, initialStep: 2, batchSize: 10 });
+    const counts: number[] = [];
+    const reads: unknown[] = [];
+    const result = await train({
+      parameters: viaEngine.parameters,
+      loss: viaEngine.loss,
+      engine: stepper,
+      batches: viaEngine.batches,
+      steps: 6,
+      initialStep: 2,
+      hooks: {
+        onStepEnd: async (event) => {
+          stepper.sync();
+          counts.push(tf.memory().numTensors);
+          if (event.step === 2) reads.push(await event.readLoss().catch((error: unknown) => error));
+        },
+      },
+    });
+    expect(result).toMatchObject({ stepsDone: 6, nextStep: 8, aborted: false, prunes: 0 });
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(isSparseError(reads[0], 'E_CONFIG')).toBe(true);
+    for (const [i, p] of viaOptimizer.parameters.entries()) {
+      expect(Array.from(viaEngine.parameters[i]!.variable.dataSync())).toEqual(Array.from(p.variable.dataSync()));
+    }
+    await stepper.dispose();
+    adam.dispose();
+    tf.dispose([...masksA.values(), ...masksB.values()]);
+    viaOptimizer.dispose();
+    viaEngine.dispose();
+  });
+
+  it('refuses with an engine what only the optimizer path does', async () => {
+    const m = mlp(12);
+    const stepper = await optimizerEngine('stock').start({ parameters: m.parameters, loss: m.loss }, new Map(), { learningRate: 0.01, initialStep: 0, batchSize: 10 });
+    const base = { parameters: m.parameters, loss: m.loss, engine: stepper, batches: m.batches, steps: 1 };
+    const cases: [object, string][] = [
+      [{ ...base, engine: {} }, 'engine'],
+      [{ ...base, optimizer: tf.train.sgd(0.1) }, 'optimizer'],
+      [{ ...base, masks: new Map() }, 'masks'],
+      [{ ...base, learningRate: 0.1 }, 'learningRate'],
+      [{ ...base, pruning: { scorer: magnitude, pruner: exactPruner, schedule: oneShot({ step: 0, sparsity: 0.5 }) } }, 'pruning'],
+      [{ ...base, regularizers: [{ name: 'r' }] }, 'regularizers'],
+    ];
+    for (const [options, field] of cases) {
+      let caught: unknown;
+      try {
+        await train(options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isSparseError(caught, 'E_CONFIG'), field).toBe(true);
+      expect((caught as { details: { field: string } }).details.field).toBe(field);
+    }
+    await stepper.dispose();
     m.dispose();
   });
 

@@ -152,7 +152,8 @@ function fullBatchRows(options: TrainRoundOptions): number {
  * One IMP training round: a fresh start of a training engine (masked Adam; core's `fused` by
  * default), trained from iteration `startStep` to `endStep` on `batches` (batch `i mod stepsPerEpoch` of
  * epoch `floor(i / stepsPerEpoch)` at iteration `i`, so every round sees the same data order),
- * evaluated every `evalEvery` iterations. The model must already hold the round's starting
+ * evaluated every `evalEvery` iterations. The steps are core's `train` loop stepping through the
+ * started engine; evaluations, snapshots and checkpoints run in its `onStepEnd` hook. The model must already hold the round's starting
  * weights (reset and masked), unless `resume` is given, in which case weights, optimizer and
  * evaluations come from it and training continues bit-identically. Creates no tensor that
  * outlives it.
