@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createPruner, type NamedParameter, type ParameterRole, type Scorer, type SparseRuntime } from '@sparse/core';
+import { Patterns, Pruners, type NamedParameter, type ParameterRole, type Scorer, type SparseRuntime } from '@sparse/core';
 import { tfToTorch, torchShapeToTf, torchToTf } from './layout.js';
 import type { PruneOptions } from './prune-options.js';
 import { resolvePruneScorer } from './resolve-scorer.js';
@@ -72,13 +72,11 @@ export async function selectMasks(
 ): Promise<Map<string, Uint8Array>> {
   const scorer = context.scorer ?? (await resolvePruneScorer(context.runtime, options));
   const transposed = options.pattern.kind === 'n:m';
-  const pruner = createPruner({
-    name: options.scorer,
-    pattern: options.pattern.kind === 'n:m' ? { kind: 'n:m', n: options.pattern.n, m: options.pattern.m } : 'unstructured',
-    mode: options.mode,
-    allowLayerCollapse: true,
-    onWarning: context.onWarning,
-  });
+  const pattern =
+    options.pattern.kind === 'n:m'
+      ? context.runtime.create(Patterns, 'n:m', { n: options.pattern.n, m: options.pattern.m })
+      : context.runtime.create(Patterns, 'unstructured');
+  const pruner = context.runtime.create(Pruners, 'magnitude', { pattern, mode: options.mode, allowLayerCollapse: true, onWarning: context.onWarning });
   const parameters: NamedParameter[] = [];
   const owned: tf.Tensor[] = [];
   try {
@@ -93,7 +91,7 @@ export async function selectMasks(
     }
     const scores = await scorer.score({ parameters, masks: new Map(), seed: options.seed });
     owned.push(...scores.values());
-    const { masks } = pruner.pruneWithReport({
+    const masks = await pruner.prune({
       parameters,
       scores,
       masks: new Map(),
