@@ -21,9 +21,9 @@ export { implementationRefSchema, implementationRefs, refName, refOptions, type 
 export { configErrorFromIssues, echoValue, formatOptionPath, optionIssuesFromZod, type OptionIssue } from './runtime/options-issues.js';
 export type { CatalogEntry } from './runtime/catalog-entry.js';
 export { definePlugin, provideImplementation, type PluginRegistry, type SparsePlugin } from './runtime/plugin.js';
-export { createRuntime, type RuntimeOptions, type SparseRuntime } from './runtime/create-runtime.js';
+export { createRuntime, type RuntimeOptions, type SparseRuntime } from './create-runtime.js';
 
-export type { BackendProvider } from './backends/backend-provider.js';
+export type { BackendProvider } from './contracts/backend-provider.js';
 export { cpuBackend, cpuBackendProvider, CPU_BACKEND_PLUGIN_ID } from './backends/cpu-backend.js';
 export { gradientsRegistered, registerGradients } from './backends/register-gradients.js';
 export { nodeFileSystem } from './io/node-builtins.js';

@@ -5,10 +5,7 @@ import type { TrainingEngine } from './contracts/training-engine.js';
 import type { Regularizer } from './contracts/regularizer.js';
 import type { Schedule } from './contracts/schedule.js';
 import type { Scorer } from './contracts/scorer.js';
-import type { BackendProvider } from './backends/backend-provider.js';
-import type { CatalogEntry } from './runtime/catalog-entry.js';
 import { defineImplementationKind } from './runtime/implementation-kind.js';
-import { createToken } from './token.js';
 
 /**
  * Scorers resolved by name (`magnitude`, `snip`, or a plugin's own).
@@ -103,24 +100,4 @@ export const Allocations = defineImplementationKind<Allocator>('allocation', '@s
  */
 export const TrainingEngines = defineImplementationKind<TrainingEngine>('training engine', '@sparse/core/TrainingEngine');
 
-/**
- * Core's dependency-injection tokens that are not implementation kinds.
- *
- * - `Backend`: every {@link BackendProvider} a plugin contributes (multi-bound).
- * - `Catalog`: one {@link CatalogEntry} per named implementation, for listings and errors.
- *
- * @example
- * ```ts
- * import { ContainerModule } from 'inversify';
- * import { CoreTokens, type BackendProvider } from '@sparse/core';
- *
- * const provider: BackendProvider = { name: 'cpu', priority: 1, activate: async () => {} };
- * const module = new ContainerModule(({ bind }) => {
- *   bind(CoreTokens.Backend).toConstantValue(provider);
- * });
- * ```
- */
-export const CoreTokens = Object.freeze({
-  Backend: createToken<BackendProvider>('@sparse/core/Backend'),
-  Catalog: createToken<CatalogEntry>('@sparse/core/Catalog'),
-});
+export { CoreTokens } from './runtime/core-tokens.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { NamedParameter } from './contracts/parameter.js';
 import { isSparseError } from './errors.js';
 import { pruneParameters } from './pruning/prune-parameters.js';
-import { createRuntime } from './runtime/create-runtime.js';
+import { createRuntime } from './create-runtime.js';
 import { sparseToolkit, TOOLKIT_PLUGIN_ID } from './toolkit-plugin.js';
 import { Pruners, Scorers } from './tokens.js';
 

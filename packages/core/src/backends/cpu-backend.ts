@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SparseError } from '../errors.js';
 import { definePlugin, type SparsePlugin } from '../runtime/plugin.js';
-import type { BackendProvider } from './backend-provider.js';
+import type { BackendProvider } from '../contracts/backend-provider.js';
 
 /**
  * The pure-JavaScript `cpu` backend: slow, but available everywhere. Every runtime includes it

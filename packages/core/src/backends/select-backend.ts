@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SparseError, isSparseError } from '../errors.js';
-import type { BackendProvider } from './backend-provider.js';
+import type { BackendProvider } from '../contracts/backend-provider.js';
 
 /**
  * The outcome of trying one backend while selecting.

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isSparseError } from '../errors.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { Random } from '../random/random.js';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { optimizerEngine } from '../training/optimizer-engine.js';
 import { topOneAccuracy } from './accuracy.js';
 import { createDenseMlp, type DenseMlp, type DenseMlpOps } from './dense-mlp.js';

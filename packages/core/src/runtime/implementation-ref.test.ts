@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Scorer } from '../contracts/scorer.js';
 import { Scorers } from '../tokens.js';
-import { createRuntime } from './create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { implementationRefSchema, implementationRefs, refName, refOptions } from './implementation-ref.js';
 import { optionIssuesFromZod } from './options-issues.js';
 import { definePlugin } from './plugin.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Scorers } from '../tokens.js';
-import { createRuntime } from './create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { definePlugin } from './plugin.js';
 
 describe('provideImplementation', () => {

@@ -1,7 +1,7 @@
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
-import type { BackendProvider } from '../backends/backend-provider.js';
+import type { BackendProvider } from '../contracts/backend-provider.js';
 import { SparseError } from '../errors.js';
-import { CoreTokens } from '../tokens.js';
+import { CoreTokens } from './core-tokens.js';
 import type { ImplementationDetails, ImplementationFactory, ImplementationKind } from './implementation-kind.js';
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { sparseToolkit } from '../toolkit-plugin.js';
 import { Schedules } from '../tokens.js';
 

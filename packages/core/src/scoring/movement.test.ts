@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerGradients } from '../backends/register-gradients.js';
 import type { NamedParameter } from '../contracts/parameter.js';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { Scorers } from '../tokens.js';
 import { MovementScores } from './movement.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSparseError } from '../errors.js';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { applyMasks } from './apply-masks.js';
 
 beforeAll(async () => {

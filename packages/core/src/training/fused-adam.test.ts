@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NamedParameter } from '../contracts/parameter.js';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { FusedAdamOptimizer, fusedAdam, isMaskAwareOptimizer } from './fused-adam.js';
 import { withMasks } from './masked-optimizer.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { fusedDense } from './fused-dense.js';
 import { meanSoftmaxCrossEntropy } from './softmax-cross-entropy.js';
 

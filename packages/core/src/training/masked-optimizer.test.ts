@@ -4,7 +4,7 @@ import type { NamedParameter } from '../contracts/parameter.js';
 import type { Regularizer } from '../contracts/regularizer.js';
 import type { StepContext } from '../contracts/step-context.js';
 import { isSparseError } from '../errors.js';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { applyMasks } from './apply-masks.js';
 import { MaskedOptimizer, withMasks } from './masked-optimizer.js';
 

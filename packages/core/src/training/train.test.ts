@@ -7,7 +7,7 @@ import type { Pruner } from '../contracts/pruner.js';
 import type { Regularizer } from '../contracts/regularizer.js';
 import type { Scorer, ScoringInput } from '../contracts/scorer.js';
 import { isSparseError } from '../errors.js';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime } from '../create-runtime.js';
 import { constantSparsity } from '../schedules/constant-sparsity.js';
 import { oneShot } from '../schedules/one-shot.js';
 import { polynomialDecay } from '../schedules/polynomial-decay.js';

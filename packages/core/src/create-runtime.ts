@@ -1,17 +1,17 @@
 import { Container } from 'inversify';
-import type { BackendProvider } from '../backends/backend-provider.js';
-import { cpuBackend } from '../backends/cpu-backend.js';
-import { registerGradients } from '../backends/register-gradients.js';
-import { sparseToolkit } from '../toolkit-plugin.js';
-import { selectBackend, type BackendAttempt, type BackendRequestSource } from '../backends/select-backend.js';
-import { SparseError } from '../errors.js';
-import type { Token } from '../token.js';
-import { CoreTokens } from '../tokens.js';
-import type { CatalogEntry } from './catalog-entry.js';
-import type { ImplementationFactory, ImplementationKind } from './implementation-kind.js';
-import type { SparsePlugin } from './plugin.js';
-import { refName, refOptions, type ImplementationRef } from './implementation-ref.js';
-import { configErrorFromIssues, optionIssuesFromZod } from './options-issues.js';
+import type { BackendProvider } from './contracts/backend-provider.js';
+import { cpuBackend } from './backends/cpu-backend.js';
+import { registerGradients } from './backends/register-gradients.js';
+import { sparseToolkit } from './toolkit-plugin.js';
+import { selectBackend, type BackendAttempt, type BackendRequestSource } from './backends/select-backend.js';
+import { SparseError } from './errors.js';
+import type { Token } from './token.js';
+import { CoreTokens } from './runtime/core-tokens.js';
+import type { CatalogEntry } from './runtime/catalog-entry.js';
+import type { ImplementationFactory, ImplementationKind } from './runtime/implementation-kind.js';
+import type { SparsePlugin } from './runtime/plugin.js';
+import { refName, refOptions, type ImplementationRef } from './runtime/implementation-ref.js';
+import { configErrorFromIssues, optionIssuesFromZod } from './runtime/options-issues.js';
 
 /**
  * Options of {@link createRuntime}.

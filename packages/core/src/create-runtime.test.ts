@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ContainerModule } from 'inversify';
 import { z } from 'zod';
 import { describe, expect, it, vi } from 'vitest';
-import type { BackendProvider } from '../backends/backend-provider.js';
-import type { Schedule } from '../contracts/schedule.js';
-import { SparseError } from '../errors.js';
-import { createToken } from '../token.js';
-import { CoreTokens, Schedules, Scorers } from '../tokens.js';
+import type { BackendProvider } from './contracts/backend-provider.js';
+import type { Schedule } from './contracts/schedule.js';
+import { SparseError } from './errors.js';
+import { createToken } from './token.js';
+import { CoreTokens, Schedules, Scorers } from './tokens.js';
 import { createRuntime } from './create-runtime.js';
-import { definePlugin, provideImplementation } from './plugin.js';
+import { definePlugin, provideImplementation } from './runtime/plugin.js';
 
 const constantSchedule = (options: Readonly<Record<string, unknown>>): Schedule => {
   const sparsity = Number(options['sparsity'] ?? 0.5);
