@@ -171,5 +171,5 @@ export {
   type DenseMlpLayer,
   type KernelInitializer,
 } from './models/initializers.js';
-export { createDenseMlp, type DenseMlp, type DenseMlpIntermediates, type DenseMlpModelOptions, type DenseMlpOps, type DenseMlpOptions } from './models/dense-mlp.js';
+export { createDenseMlp, type DenseMlp, type DenseMlpIntermediates, type DenseMlpModelOptions, type DenseMlpOps, type DenseMlpOptions, type DenseMlpStartingWeights } from './models/dense-mlp.js';
 export { topOneAccuracy, type LabelledExamples, type TopOneAccuracyOptions } from './models/accuracy.js';

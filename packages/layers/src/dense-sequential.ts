@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { SparseError, deriveSeed, denseMlpLayers, initialDenseMlpWeights, type DenseMlpArchitecture, type DenseMlpInitializer } from '@sparse/core';
+import { SparseError, deriveSeed, denseMlpLayers, initialDenseMlpWeights, type DenseMlpArchitecture, type DenseMlpInitializer, type DenseMlpStartingWeights } from '@sparse/core';
 
 /**
  * Options of {@link createDenseSequential} besides where the initial weights come from.
@@ -40,14 +40,7 @@ export interface DenseSequentialModelOptions extends DenseMlpArchitecture {
  */
 export type DenseSequentialOptions = DenseSequentialModelOptions &
   (
-    | {
-        /** Initial values of every `<layer>/kernel` (`[inputs, outputs]`, row-major) and `<layer>/bias`; other entries are ignored. */
-        readonly weights: ReadonlyMap<string, Float32Array>;
-        readonly initializer?: never;
-        readonly seed?: never;
-        readonly purpose?: never;
-      }
-    | (DenseMlpInitializer & { readonly weights?: never })
+    | DenseMlpStartingWeights
     | {
         readonly initializer: 'tfjs-glorot-uniform';
         readonly seed: number;

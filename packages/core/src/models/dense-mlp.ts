@@ -61,17 +61,27 @@ export interface DenseMlpModelOptions extends DenseMlpArchitecture {
  * const given: DenseMlpOptions = { layerSizes: [2, 1], weights: new Map([['fc1/kernel', new Float32Array(2)], ['fc1/bias', new Float32Array(1)]]) };
  * ```
  */
-export type DenseMlpOptions = DenseMlpModelOptions &
-  (
-    | {
-        /** Initial values of every `<layer>/kernel` (`[inputs, outputs]`, row-major) and `<layer>/bias`; other entries are ignored. */
-        readonly weights: ReadonlyMap<string, Float32Array>;
-        readonly initializer?: never;
-        readonly seed?: never;
-        readonly purpose?: never;
-      }
-    | (DenseMlpInitializer & { readonly weights?: never })
-  );
+export type DenseMlpOptions = DenseMlpModelOptions & DenseMlpStartingWeights;
+
+/**
+ * Where a dense MLP's starting weights come from: given values, or a seeded draw.
+ *
+ * @example
+ * ```ts
+ * import { glorotNormal, type DenseMlpStartingWeights } from '@sparse/core';
+ *
+ * const drawn: DenseMlpStartingWeights = { initializer: glorotNormal, seed: 0 };
+ * ```
+ */
+export type DenseMlpStartingWeights =
+  | {
+      /** Initial values of every `<layer>/kernel` (`[inputs, outputs]`, row-major) and `<layer>/bias`; other entries are ignored. */
+      readonly weights: ReadonlyMap<string, Float32Array>;
+      readonly initializer?: never;
+      readonly seed?: never;
+      readonly purpose?: never;
+    }
+  | (DenseMlpInitializer & { readonly weights?: never });
 
 /**
  * What {@link DenseMlp.forwardWithIntermediates} returns (tensors the caller disposes).
