@@ -46,6 +46,12 @@ describe('sparse', () => {
     expect(result.stderr).toBe(`sparse: unknown command 'prnue'; available: ${names}. Run 'sparse --help' for usage.\n`);
   });
 
+  it('sparse run with a config file that does not exist exits 2, as its help says, naming the file', async () => {
+    const result = await run(['run', 'missing.json'], process.cwd());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^sparse run: the config file "missing\.json" does not exist/);
+  });
+
   it('takes more commands through its registry', async () => {
     const hello: CliCommand = { name: 'hello', summary: 'Say hello.', usage: 'sparse hello', help: 'Usage: sparse hello\n', run: async (_argv, io) => (io.stdout('hi\n'), 0) };
     const lines: string[] = [];

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { runExperimentFile } from '@sparse/experiments';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../command.js';
@@ -71,6 +73,10 @@ export const runCommand: CliCommand = {
     }
     if ('error' in args) {
       io.stderr(`sparse run: ${args.error}.\nUsage: ${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    if (!existsSync(resolve(io.cwd, args.config))) {
+      io.stderr(`sparse run: the config file ${JSON.stringify(args.config)} does not exist (looked at ${resolve(io.cwd, args.config)}).\nUsage: ${USAGE}\n`);
       return EXIT_USAGE;
     }
     await runExperimentFile({

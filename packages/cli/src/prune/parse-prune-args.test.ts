@@ -136,5 +136,7 @@ describe('parsePattern', () => {
     expect(parsePattern('unstructured')).toEqual({ kind: 'unstructured' });
     expect(parsePattern('4:4')).toEqual({ kind: 'n:m', n: 4, m: 4 });
     expect(() => parsePattern('2:4:8')).toThrowError(/--pattern must be/);
+    // was a RangeError deep in the pruner
+    expect(() => parsePattern('1:99999999999999999999')).toThrowError(/--pattern 1:99999999999999999999: N and M must be integers below 2\^53/);
   });
 });

@@ -63,6 +63,9 @@ export function parsePattern(value: string | undefined): PrunePattern {
   if (match === null) throw usageError('--pattern', value, allowed, `--pattern must be ${allowed}; got ${JSON.stringify(value)}.`);
   const n = Number(match[1]);
   const m = Number(match[2]);
+  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(m)) {
+    throw usageError('--pattern', value, allowed, `--pattern ${value}: N and M must be integers below 2^53 (keep N of every M consecutive input weights, e.g. 2:4).`);
+  }
   if (n < 1 || m < 1 || n > m) {
     throw usageError('--pattern', value, allowed, `--pattern ${value} is not a valid N:M pattern: N must be between 1 and M (keep N of every M consecutive input weights, e.g. 2:4).`);
   }

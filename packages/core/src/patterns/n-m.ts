@@ -21,7 +21,7 @@ export interface NMPatternOptions {
 }
 
 function checkInteger(value: unknown, field: string, low: number, high: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < low || value > high) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < low || value > high) {
     throw new SparseError(
       'E_CONFIG',
       `N:M pattern: ${field} must be an integer in [${low}, ${high === Infinity ? '∞' : high}], got ${JSON.stringify(value)}.`,
@@ -72,9 +72,10 @@ function selectNM(tensor: PatternTensor, n: number, m: number, name: string): Ui
   const keep = alive.slice();
   if (n === m) return keep;
   const bits = bitsOf(scores);
-  const keys = new Int32Array(m);
-  const indices = new Int32Array(m);
   const { outer, in: inputs, out } = view;
+  // A group never holds more than the input dimension: M beyond it makes one group per column.
+  const keys = new Int32Array(Math.min(m, inputs));
+  const indices = new Int32Array(Math.min(m, inputs));
   for (let p = 0; p < outer; p++) {
     for (let j = 0; j < out; j++) {
       for (let start = 0; start < inputs; start += m) {

@@ -229,6 +229,15 @@ describe('patterns through the pruner', () => {
     expect(run(ties, { sparsity: 0.5, scope: 'layerwise' }, { pattern: '2:4' }).keeps[0]).toEqual([0, 0, 1, 1]);
   });
 
+  it('treats an M beyond the input dimension as one group per column, without allocating M (a huge M was a RangeError)', () => {
+    // dense [3, 2]: each column is one group of 3 inputs whatever M >= 3 is; 1:M keeps its best weight.
+    const c: Case = { shapes: [[3, 2]], scores: [[0.1, 4, 3, 0.2, 2, 1]], masks: [[1, 1, 1, 1, 1, 1]] };
+    for (const m of [3, 1e9, 2 ** 52]) {
+      expect(run(c, { sparsity: 1 - 1 / m, scope: 'layerwise' }, { pattern: { kind: 'n:m', n: 1, m } }).keeps[0], `m = ${m}`).toEqual([0, 1, 1, 0, 0, 0]);
+    }
+    expect(() => createPruner({ pattern: { kind: 'n:m', n: 1, m: 1e20 } })).toThrowError(/m must be an integer in \[1, ∞\], got 100000000000000000000/);
+  });
+
   it('rejects an invalid N:M with E_CONFIG', () => {
     expect(() => createPruner({ pattern: '5:4' })).toThrowError(/n must be an integer in \[1, 4\]/);
     expect(() => createPruner({ pattern: { kind: 'n:m', n: 0, m: 4 } })).toThrowError(/n must be an integer/);

@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     await expect(loadConfig(file, schema)).resolves.toEqual({ name: 'a', epochs: 2 });
   });
 
+  it('reads a JSON file that starts with a UTF-8 byte order mark', async () => {
+    const file = join(dir, 'bom.json');
+    await writeFile(file, `\uFEFF${JSON.stringify({ name: 'bom', epochs: 1 })}`);
+    await expect(loadConfig(file, schema)).resolves.toEqual({ name: 'bom', epochs: 1 });
+  });
+
   it('names the file and every invalid field', async () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ name: 1, epochs: 0 }));

@@ -57,6 +57,8 @@ export async function readConfigFile(file: string): Promise<unknown> {
       const missing = (error as { code?: unknown }).code === 'ENOENT';
       throw new SparseError('E_IO', `Cannot read the config file ${path}: ${missing ? 'it does not exist' : reason(error)}.`, { field: 'config', received: path }, { cause: error });
     }
+    // A UTF-8 byte order mark (some Windows editors write one) is not part of the JSON.
+    if (text.startsWith('\uFEFF')) text = text.slice(1);
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
