@@ -17,6 +17,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CONTROL } from '../packages/backend-wasm/src/parallel/barrier.js';
+import './lib/fail.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { findTorchPython, PeerProcess, torchMissingReason } from './lib/peer.js';
 import { writeResults } from './lib/results.js';

@@ -1,10 +1,15 @@
+import { fatalErrorReport, reportFatalErrors } from '@sparse/core';
+
 /**
- * Prints an error in one short block and exits: tfjs-backend-wasm's Emscripten module rethrows
- * uncaught errors from its own handler, which makes Node print the whole minified module.
+ * Prints an error and exits as every entry point does (`fatalErrorReport` of @sparse/core): a
+ * SparseError as its one-line message with exit code 2 (usage) or 1, anything else with its stack
+ * and exit code 1. Importing this module also routes uncaught errors and unhandled rejections
+ * here, so nothing prints tfjs-backend-wasm's minified Emscripten module.
  */
 export function exitOnError(error: unknown): never {
-  console.error(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exit(1);
+  const { text, exitCode } = fatalErrorReport(error, 'benchmark failed');
+  process.stderr.write(`\n${text}`);
+  process.exit(exitCode);
 }
 
-process.on('unhandledRejection', exitOnError);
+reportFatalErrors('benchmark failed');

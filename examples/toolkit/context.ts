@@ -1,6 +1,6 @@
 /** The runtime (wasm backend with its fast kernels) and the data every toolkit script starts from. */
 import { pathToFileURL } from 'node:url';
-import { createRuntime } from '@sparse/core';
+import { createRuntime, reportFatalErrors } from '@sparse/core';
 import { wasmBackend } from '@sparse/backend-wasm';
 import { loadData, type ToolkitData } from './data.js';
 import { log } from './log.js';
@@ -22,8 +22,14 @@ export async function createContext(settings: Settings = settingsFromArgs()): Pr
   return { settings, data, backend: runtime.backend };
 }
 
-/** Whether the module at `url` is the script node was started with. */
+/**
+ * Whether the module at `url` is the script node was started with. When it is, errors nothing
+ * caught are reported as every entry point reports them: a SparseError as one line, exit code 2
+ * (usage) or 1; anything else with its stack, exit code 1.
+ */
 export function isMain(url: string): boolean {
   const script = process.argv[1];
-  return script !== undefined && pathToFileURL(script).href === url;
+  const main = script !== undefined && pathToFileURL(script).href === url;
+  if (main) reportFatalErrors(script.replace(/^.*[\\/]/, ''));
+  return main;
 }

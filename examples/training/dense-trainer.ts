@@ -10,9 +10,12 @@
  * `--data` the folder of the four official `.gz` files (default: the bundled 6,000 / 1,000 subset).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createDenseMlp, createRuntime, topOneAccuracy } from '@sparse/core';
+import { createDenseMlp, createRuntime, reportFatalErrors, topOneAccuracy } from '@sparse/core';
 import { createDenseTrainer, wasmBackend } from '@sparse/backend-wasm';
 import { createBatchLoader, loadFashionMnist, type ImageSet } from '@sparse/datasets';
+
+// A SparseError nothing caught is one line (exit code 2 or 1), not a stack trace or the wasm module's code.
+reportFatalErrors('dense-trainer');
 
 const option = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(`--${name}`);

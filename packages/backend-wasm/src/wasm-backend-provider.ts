@@ -3,6 +3,7 @@ import type * as TfjsWasmModule from '@tensorflow/tfjs-backend-wasm';
 import { SparseError, type BackendProvider } from '@sparse/core';
 import { installFastKernels, uninstallFastKernels } from './fast-kernels/install-fast-kernels.js';
 import { nodeBuiltins } from './node-builtins.js';
+import { withoutNewProcessHandlers } from './process-handlers.js';
 import type { WasmBinaryName } from './wasm-binaries.js';
 import { validateWasmBackendOptions, type WasmBackendOptions } from './wasm-backend-options.js';
 import { resolveWasmLocation } from './wasm-location.js';
@@ -35,9 +36,13 @@ export function createWasmBackendProvider(options: WasmBackendOptions = {}): Bac
     name: NAME,
     priority: 2,
     async activate(): Promise<void> {
-      const wasm = await loadTfjsWasm();
-      if (!(NAME in tf.engine().registry)) await configure(wasm, checked);
-      if (!(await tf.setBackend(NAME))) throw startFailure(checked);
+      // Emscripten's glue adds process handlers that turn any later uncaught error into its minified code and exit code 7: removed.
+      const started = await withoutNewProcessHandlers(async () => {
+        const wasm = await loadTfjsWasm();
+        if (!(NAME in tf.engine().registry)) await configure(wasm, checked);
+        return tf.setBackend(NAME);
+      });
+      if (!started) throw startFailure(checked);
       if (checked.fastKernels === false) uninstallFastKernels();
       else installFastKernels();
     },

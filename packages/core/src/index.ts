@@ -1,4 +1,5 @@
 export { SPARSE_ERROR_CODES, SparseError, isSparseError, isSparseErrorCode, type SparseErrorCode, type SparseErrorDetails } from './errors.js';
+export { fatalErrorReport, reportFatalErrors } from './fatal-errors.js';
 export { createToken, type Token } from './token.js';
 export { Scorers, Pruners, Schedules, Regularizers, Patterns, Allocations, TrainingEngines, CoreTokens } from './tokens.js';
 export type { EngineStartOptions, EngineStepper, TrainableModel, TrainingEngine } from './contracts/training-engine.js';

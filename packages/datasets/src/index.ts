@@ -29,6 +29,7 @@ export {
 export {
   fashionMnistDatasetSchema,
   resolveFashionMnistDataset,
+  verifyFashionMnistDataset,
   type FashionMnistDatasetConfig,
   type ResolvedFashionMnist,
 } from './fashion-mnist/dataset-config.js';

@@ -3,6 +3,7 @@ export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
 export { checkConfig, validateConfig, configError, type CheckResult } from './config/validate.js';
 export { formatConfigIssues, describeReceived, type ConfigIssue } from './config/issues.js';
 export { didYouMean, editDistance } from './config/suggest.js';
+export { MAX_CONFIG_DEPTH, checkConfigDepth } from './config/json-depth.js';
 export { loadConfig, readConfigFile } from './config/load-config.js';
 export {
   experimentConfigSchema,
@@ -36,6 +37,7 @@ export { CheckpointStore, type Checkpoint, type CheckpointInfo, type Snapshot } 
 
 export { RunDirectory, openRunDirectory, attachRunDirectory, runDirectoryName, type OpenRunOptions } from './run/run-directory.js';
 export { deriveSeedSha256, type SeedDeriver } from './run/seeds.js';
+export { checkTrainingMemory, type TrainingMemoryOptions } from './run/training-memory.js';
 export {
   runUnits,
   finalizeRun,

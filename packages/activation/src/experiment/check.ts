@@ -1,6 +1,7 @@
 import { SparseError } from '@sparse/core';
 import { resolveFashionMnistDataset, type ResolvedFashionMnist } from '@sparse/datasets';
-import type { ExperimentContext } from '@sparse/experiments';
+import { checkTrainingMemory, type ExperimentContext } from '@sparse/experiments';
+import { activationModelSize } from './model-size.js';
 import type { ActivationExperimentConfig } from './config.js';
 import { planModel, type ModelPlan } from './plan.js';
 import { atField } from './resolve-at.js';
@@ -30,7 +31,8 @@ function tooMany(field: string, value: number, limit: number, what: string): Spa
  * @example
  * ```ts
  * import { checkActivationConfig, type ActivationExperimentConfig } from '@sparse/activation';
- * import type { ExperimentContext } from '@sparse/experiments';
+ * import { checkTrainingMemory, type ExperimentContext } from '@sparse/experiments';
+import { activationModelSize } from './model-size.js';
  *
  * declare const config: ActivationExperimentConfig;
  * declare const context: ExperimentContext;
@@ -56,6 +58,11 @@ export function checkActivationConfig(config: ActivationExperimentConfig, contex
     ids.set(plan.id, index);
     if (plan.config.reluSwap && plan.builder.reluSwap === undefined) {
       throw new SparseError('E_CONFIG', `${field}.reluSwap: the ${plan.builder.name} model has no gates to swap; the ReLU swap is for gated models (gated-mlp).`, { field: `${field}.reluSwap`, received: true, allowed: [false] });
+    }
+    // Sizes against memory before the model is built (a 65536-wide model would allocate for minutes, then fail late).
+    const estimate = activationModelSize(plan.config.model as Parameters<typeof activationModelSize>[0]);
+    if (estimate !== undefined) {
+      checkTrainingMemory({ field: `${field}.model`, model: estimate.description, parameters: estimate.parameters, activations: estimate.activations, batchSize: config.batchSize, replicates: Math.min(config.workers, config.models.length), backend: context.runtime.backend });
     }
     const model = plan.builder.create(0);
     const sites = model.sites;

@@ -1,4 +1,5 @@
 import type { ExperimentKind } from '@sparse/experiments';
+import { resolveFashionMnistDataset, verifyFashionMnistDataset } from '@sparse/datasets';
 import { checkActivationConfig } from './check.js';
 import { activationConfigSchema, type ActivationExperimentConfig } from './config.js';
 import { runActivationExperiment } from './run-experiment.js';
@@ -27,8 +28,10 @@ export const activationExperiment: ExperimentKind<ActivationExperimentConfig> = 
   name: 'activation',
   summary: 'Activation sparsity on Fashion-MNIST: dense training, CATS / CHESS / CHESS+ / top-k at target sparsities, ReLU swap, fine-tuning, lazy neurons.',
   schema: activationConfigSchema,
-  check: (config: ActivationExperimentConfig, context) => {
+  check: async (config: ActivationExperimentConfig, context) => {
     checkActivationConfig(config, context);
+    // The data's checksums, here in the main thread: a corrupt file fails before the run directory and the workers exist.
+    await verifyFashionMnistDataset(resolveFashionMnistDataset(config.dataset, { cwd: context.cwd, ...(context.configPath === undefined ? {} : { configPath: context.configPath }) }));
   },
   run: runActivationExperiment,
 });

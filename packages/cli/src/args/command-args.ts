@@ -67,3 +67,33 @@ export function parseCommandArgs(argv: readonly string[], flags: Readonly<Record
   }
   return { values, positionals: parsed.positionals, help: false };
 }
+
+/**
+ * The first flag of `options` that may be given once but was given more often, with its count,
+ * from the tokens of Node's `util.parseArgs` (`tokens: true`); `undefined` when none was.
+ *
+ * @param tokens - `parseArgs({ …, tokens: true }).tokens`.
+ * @param options - the flags as `parseArgs` takes them (a flag with `multiple: true` may repeat).
+ *
+ * @example
+ * ```ts
+ * import { parseArgs } from 'node:util';
+ * import { repeatedFlag } from '@sparse/cli';
+ *
+ * const options = { rate: { type: 'string' } } as const;
+ * const { tokens } = parseArgs({ args: ['--rate', '0.5', '--rate', '0.9'], options, tokens: true });
+ * console.log(repeatedFlag(tokens, options)); // { name: 'rate', count: 2 }
+ * ```
+ */
+export function repeatedFlag(
+  tokens: readonly { readonly kind: string; readonly name?: string }[],
+  options: { readonly [name: string]: { readonly type: string; readonly multiple?: boolean } },
+): { readonly name: string; readonly count: number } | undefined {
+  const counts = new Map<string, number>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined || options[token.name]?.multiple === true) continue;
+    counts.set(token.name, (counts.get(token.name) ?? 0) + 1);
+  }
+  for (const [name, count] of counts) if (count > 1) return { name, count };
+  return undefined;
+}

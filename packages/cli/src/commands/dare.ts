@@ -1,11 +1,15 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SparseError, isSparseError, type CatalogEntry, type SparseRuntime } from '@sparse/core';
+import { SparseError, echoValue, isSparseError, type CatalogEntry, type SparseRuntime } from '@sparse/core';
 import { BUILT_IN_DELTA_METHODS, DEFAULT_EXCLUDE, DeltaMethods, dareCheckpoint, formatDeltaReport, type DareCheckpointOptions, type DeltaMethod, type DeltaPlan } from '@sparse/delta';
 import type { CliCommand } from '../command.js';
 import type { CliIo } from '../io.js';
 import { commandRuntime, pluginFlagValues } from '../plugins/command-runtime.js';
+import { repeatedFlag } from '../args/command-args.js';
+import { parseDecimal } from '../args/decimal.js';
+import { canCreateFiles } from '../args/writable-folder.js';
+import { countNaNDeltas } from '../delta/nan-deltas.js';
 
 const USAGE =
   'sparse dare --base B.safetensors --finetuned F.safetensors --out O.safetensors --rate P [--method NAME] [--rescale dare|none|q|l1] [--q Q] [--scope tensor|global] [--exclude REGEX]… [--no-exclude] [--seed N] [--plugin SPEC]…';
@@ -128,16 +132,21 @@ function usage(flag: string, received: unknown, allowed: readonly unknown[] | st
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw usage(flag, value, allowed, `${flag} must be one of: ${allowed.join(', ')}; got ${JSON.stringify(value)}.`);
+  if (!allowed.includes(value as T)) throw usage(flag, value, allowed, `${flag} must be one of: ${allowed.join(', ')}; got ${echoValue(value)}.`);
   return value as T;
 }
 
 function number(flag: string, value: string, low: number, high: number, what: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < low || parsed > high) {
-    throw usage(flag, value, `[${low}, ${high}]`, `${flag} must be ${what}, a number in [${low}, ${high}]; got ${JSON.stringify(value)}.`);
+  const parsed = parseDecimal(value) ?? Number.NaN;
+  if (!(parsed >= low && parsed <= high)) {
+    throw usage(flag, value, `[${low}, ${high}]`, `${flag} must be ${what}, a number in [${low}, ${high}]; got ${echoValue(value)}.`);
   }
   return parsed;
+}
+
+/** A path as echoed in a message: whole when short, else cut (a flag's value may be megabytes). */
+function shown(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 200)}… (${path.length} characters)` : path;
 }
 
 async function canonical(path: string): Promise<string> {
@@ -150,12 +159,18 @@ type DareFlags = ReturnType<typeof parseArgs<{ args: string[]; options: typeof F
 
 /** Reads the flags of `sparse dare`; an unknown or malformed flag is an `E_CONFIG` error listing the known ones. */
 function readFlags(argv: readonly string[]): DareFlags {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS; strict: true; allowPositionals: false; tokens: true }>>;
   try {
-    return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
+    parsed = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
     const flags = Object.keys(FLAGS).map((flag) => `--${flag}`);
-    throw new SparseError('E_CONFIG', `${(error instanceof Error ? error.message : String(error)).replace(/\.?$/, '.')} Known flags: ${flags.join(', ')}.`, { allowed: flags });
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\n+/g, ' ');
+    const short = reason.length > 300 ? `${reason.slice(0, 300)}… (${reason.length} characters)` : reason;
+    throw new SparseError('E_CONFIG', `${short.replace(/\.?$/, '.')} Known flags: ${flags.join(', ')}.`, { allowed: flags });
   }
+  const repeated = repeatedFlag(parsed.tokens, FLAGS);
+  if (repeated !== undefined) throw usage(`--${repeated.name}`, repeated.count, 'once', `--${repeated.name} was given ${repeated.count} times; give it once.`);
+  return parsed.values;
 }
 
 
@@ -227,10 +242,10 @@ export async function parseDareArgs(argv: readonly string[], cwd: string, runtim
   const given: Record<string, unknown> = {};
   if (rule !== undefined) given['rescale'] = rule;
   if (values.q !== undefined) {
-    const q = Number(values.q);
+    const q = parseDecimal(values.q) ?? Number.NaN;
     const low = +(1 - rate).toPrecision(12);
-    if (values.q.trim() === '' || !Number.isFinite(q) || q <= 0 || q > 1 || q < 1 - rate - 1e-12) {
-      throw usage('--q', values.q, `[${low}, 1]`, `--q must be a number in [1 − p, 1] = [${low}, 1] for --rate ${rate}, and > 0 (q = 1 − p is DARE, q = 1 does not rescale); got ${JSON.stringify(values.q)}.`);
+    if (!Number.isFinite(q) || q <= 0 || q > 1 || q < 1 - rate - 1e-12) {
+      throw usage('--q', values.q, `[${low}, 1]`, `--q must be a number in [1 − p, 1] = [${low}, 1] for --rate ${rate}, and > 0 (q = 1 − p is DARE, q = 1 does not rescale); got ${echoValue(values.q)}.`);
     }
     given['q'] = q;
   }
@@ -262,16 +277,18 @@ export async function parseDareArgs(argv: readonly string[], cwd: string, runtim
   let seed = 0;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
-    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) throw usage('--seed', values.seed, '[0, 2^53)', `--seed must be an integer in [0, 2^53); got ${JSON.stringify(values.seed)}.`);
+    if (values.seed.length > 20 || !/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) throw usage('--seed', values.seed, '[0, 2^53)', `--seed must be an integer in [0, 2^53); got ${echoValue(values.seed)}.`);
   }
   if (values['no-exclude'] === true && values.exclude !== undefined) throw usage('--no-exclude', true, 'either --exclude or --no-exclude', '--no-exclude contradicts --exclude; give one of them.');
   const exclude = values['no-exclude'] === true
     ? []
     : values.exclude?.map((source) => {
         try {
-          return new RegExp(source);
+          const regex = new RegExp(source);
+          regex.test(''); // V8 compiles lazily: a pattern too large to compile fails here, not while naming tensors
+          return regex;
         } catch (error) {
-          throw usage('--exclude', source, 'a JavaScript regular expression', `--exclude ${JSON.stringify(source)} is not a valid regular expression: ${error instanceof Error ? error.message : String(error)}.`);
+          throw usage('--exclude', source, 'a JavaScript regular expression', `--exclude ${echoValue(source)} is not a valid regular expression: ${shown(error instanceof Error ? error.message : String(error))}.`);
         }
       });
 
@@ -282,14 +299,15 @@ export async function parseDareArgs(argv: readonly string[], cwd: string, runtim
   };
   for (const flag of ['base', 'finetuned'] as const) {
     const info = await stat(paths[flag]).catch(() => undefined);
-    if (info === undefined || !info.isFile()) throw usage(`--${flag}`, values[flag], 'an existing safetensors file', `--${flag} ${values[flag] as string}: ${info === undefined ? 'no such file' : 'not a file'}.`);
+    if (info === undefined || !info.isFile()) throw usage(`--${flag}`, values[flag], 'an existing safetensors file', `--${flag} ${shown(values[flag] as string)}: ${info === undefined ? 'no such file' : 'not a file'}.`);
   }
   const folder = await stat(dirname(paths.out)).catch(() => undefined);
-  if (folder === undefined || !folder.isDirectory()) throw usage('--out', values.out, 'a path in an existing folder', `--out ${values.out as string}: the folder ${dirname(paths.out)} does not exist; create it first.`);
-  if ((await stat(paths.out).catch(() => undefined))?.isDirectory() === true) throw usage('--out', values.out, 'a file path', `--out ${values.out as string} is a directory; give a file name.`);
+  if (folder === undefined || !folder.isDirectory()) throw usage('--out', values.out, 'a path in an existing folder', `--out ${shown(values.out as string)}: the folder ${shown(dirname(paths.out))} does not exist; create it first.`);
+  if ((await stat(paths.out).catch(() => undefined))?.isDirectory() === true) throw usage('--out', values.out, 'a file path', `--out ${shown(values.out as string)} is a directory; give a file name.`);
+  if (!(await canCreateFiles(dirname(paths.out)))) throw usage('--out', values.out, 'a path in a writable folder', `--out ${shown(values.out as string)}: the folder ${shown(dirname(paths.out))} exists but is not writable (new files cannot be created there).`);
   const out = await canonical(paths.out);
   for (const flag of ['base', 'finetuned'] as const) {
-    if ((await canonical(paths[flag])) === out) throw usage('--out', values.out, `a file other than --${flag}`, `--out is the same file as --${flag} (${out}); write to a different file.`);
+    if ((await canonical(paths[flag])) === out) throw usage('--out', values.out, `a file other than --${flag}`, `--out is the same file as --${flag} (${shown(out)}); write to a different file.`);
   }
   return {
     base: paths.base,
@@ -332,6 +350,13 @@ export const dareCommand: CliCommand = {
     const options = await parseDareArgs(argv, io.cwd, runtime);
     const started = performance.now();
     const result = await dareCheckpoint(options);
+    if (result.report.options.method !== 'magnitude') {
+      // A NaN delta (a NaN in F or B) is dropped or kept at random like any other, and a kept one is a NaN weight of O; magnitude ranks NaN deltas lowest (dropped first).
+      const pruned = result.report.tensors.filter((tensor) => tensor.status === 'pruned').map((tensor) => tensor.name);
+      for (const [name, count] of await countNaNDeltas(options.base, options.finetuned, pruned)) {
+        io.stderr(`sparse dare: warning: ${name}: ${count} NaN delta${count === 1 ? '' : 's'} (F − B); the random drops keep each with probability 1 − p, and a kept one is NaN in the output (--method magnitude ranks NaN deltas lowest and drops them first).\n`);
+      }
+    }
     io.stdout(formatDeltaReport(result.report));
     io.stdout(`wrote ${result.output} (${result.bytesWritten} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;

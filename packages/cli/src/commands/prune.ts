@@ -54,7 +54,9 @@ Scorers registered by the loaded plugins (a --plugin adds its own; data-driven s
 batch and a model, which a checkpoint does not have, and run inside experiments: sparse run):
 ${scorers ?? '  (listed by sparse prune --help)\n'}
 Tensors of rank < 2 (biases, norms) and non-float tensors are never pruned. Ties in the scores are
-broken by flat index (lower index pruned first; across tensors, file order).
+broken by flat index (lower index pruned first; across tensors, file order). A NaN weight (so a NaN
+score) ranks lowest, as -Infinity: it is pruned before any number, and a warning counts them.
+torch.nn.utils.prune ranks NaN highest and keeps it; replace NaNs first where that matters.
 
 Exit codes: 0 done; 2 the command line is wrong (flag, value, path, plugin, scorer or its
 options); 1 an input file is malformed or a write failed. Nothing is written unless everything is

@@ -1,6 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ExperimentKinds, experimentJsonSchema, writeFileAtomic } from '@sparse/experiments';
+import { SparseError } from '@sparse/core';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../command.js';
 import type { CliIo } from '../io.js';
@@ -72,7 +73,13 @@ export const schemaCommand: CliCommand = {
       return 0;
     }
     const dir = resolve(io.cwd, args.outDir);
-    await mkdir(dir, { recursive: true });
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+      const shown = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text);
+      throw new SparseError('E_IO', `--out-dir: cannot create the folder ${shown(dir)}: ${shown(reason)}.`, { field: '--out-dir', received: args.outDir }, { cause: error });
+    }
     for (const [kind, text] of schemas) await writeFileAtomic(join(dir, `${kind}.schema.json`), text);
     io.stdout(`Wrote ${schemas.map(([kind]) => `${kind}.schema.json`).join(', ')} to ${dir} (${(await readdir(dir)).length} files there).\n`);
     return 0;

@@ -1,7 +1,10 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SELECTION_MODES, SparseError, type SelectionMode } from '@sparse/core';
+import { SELECTION_MODES, SparseError, echoValue, type SelectionMode } from '@sparse/core';
+import { repeatedFlag } from '../args/command-args.js';
+import { parseDecimal } from '../args/decimal.js';
+import { canCreateFiles } from '../args/writable-folder.js';
 import type { PruneOptions, PrunePattern } from './prune-options.js';
 import { parseScorerOptions } from './scorer-options.js';
 import { usageError } from './usage-error.js';
@@ -60,14 +63,14 @@ export function parsePattern(value: string | undefined): PrunePattern {
   if (value === undefined || value === 'unstructured') return { kind: 'unstructured' };
   const match = /^(\d+):(\d+)$/.exec(value);
   const allowed = "unstructured, or N:M with integers 1 <= N <= M (keep N of every M consecutive input weights, e.g. 2:4)";
-  if (match === null) throw usageError('--pattern', value, allowed, `--pattern must be ${allowed}; got ${JSON.stringify(value)}.`);
+  if (match === null) throw usageError('--pattern', value, allowed, `--pattern must be ${allowed}; got ${echoValue(value)}.`);
   const n = Number(match[1]);
   const m = Number(match[2]);
   if (!Number.isSafeInteger(n) || !Number.isSafeInteger(m)) {
-    throw usageError('--pattern', value, allowed, `--pattern ${value}: N and M must be integers below 2^53 (keep N of every M consecutive input weights, e.g. 2:4).`);
+    throw usageError('--pattern', value, allowed, `--pattern ${shown(value)}: N and M must be integers below 2^53 (keep N of every M consecutive input weights, e.g. 2:4).`);
   }
   if (n < 1 || m < 1 || n > m) {
-    throw usageError('--pattern', value, allowed, `--pattern ${value} is not a valid N:M pattern: N must be between 1 and M (keep N of every M consecutive input weights, e.g. 2:4).`);
+    throw usageError('--pattern', value, allowed, `--pattern ${shown(value)} is not a valid N:M pattern: N must be between 1 and M (keep N of every M consecutive input weights, e.g. 2:4).`);
   }
   return { kind: 'n:m', n, m };
 }
@@ -82,10 +85,10 @@ function runSeed(flag: string | undefined, scorerOptions: Readonly<Record<string
   if (flag === undefined) return fromOption ?? 0;
   const seed = Number(flag);
   if (!/^\d+$/.test(flag) || !Number.isSafeInteger(seed)) {
-    throw usageError('--seed', flag, 'an integer in [0, 2^53)', `--seed must be an integer in [0, 2^53); got ${JSON.stringify(flag)}.`);
+    throw usageError('--seed', flag, 'an integer in [0, 2^53)', `--seed must be an integer in [0, 2^53); got ${echoValue(flag)}.`);
   }
   if (optionSeed !== undefined && optionSeed !== seed) {
-    throw usageError('--scorer-option', optionSeed, [seed], `--seed ${flag} and --scorer-option seed=${JSON.stringify(optionSeed)} disagree; give the seed once.`);
+    throw usageError('--scorer-option', optionSeed, [seed], `--seed ${flag} and --scorer-option seed=${echoValue(optionSeed)} disagree; give the seed once.`);
   }
   return seed;
 }
@@ -93,12 +96,20 @@ function runSeed(flag: string | undefined, scorerOptions: Readonly<Record<string
 function parseRegexes(flag: string, values: readonly string[] | undefined): RegExp[] {
   return (values ?? []).map((source) => {
     try {
-      return new RegExp(source);
+      const regex = new RegExp(source);
+      regex.test(''); // V8 compiles lazily: a pattern too large to compile fails here, not while naming tensors
+      return regex;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw usageError(flag, source, 'a JavaScript regular expression', `${flag} ${JSON.stringify(source)} is not a valid regular expression: ${reason}.`);
+      const reason = shortReason(error);
+      throw usageError(flag, source, 'a JavaScript regular expression', `${flag} ${echoValue(source)} is not a valid regular expression: ${reason}.`);
     }
   });
+}
+
+/** An error of `parseArgs` in one line, the option it echoes cut to a readable length. */
+function shortReason(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\n+/g, ' ');
+  return text.length > 400 ? `${text.slice(0, 400)}… (${text.length} characters)` : text;
 }
 
 /** The real path of a file, or of its folder joined with its name when it does not exist yet. */
@@ -109,15 +120,23 @@ async function canonical(path: string): Promise<string> {
   return join(folder, basename(path));
 }
 
+/** A path as echoed in a message: whole when short, else cut (a flag's value may be megabytes). */
+function shown(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 200)}… (${path.length} characters)` : path;
+}
+
 async function checkOutputPath(flag: string, path: string, given: string): Promise<void> {
   const folder = dirname(path);
   const info = await stat(folder).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) {
-    throw usageError(flag, path, 'a path in an existing folder', `${flag} ${given}: the folder ${folder} does not exist; create it first.`);
+    throw usageError(flag, path, 'a path in an existing folder', `${flag} ${shown(given)}: the folder ${shown(folder)} does not exist; create it first.`);
   }
   const target = await stat(path).catch(() => undefined);
   if (target?.isDirectory() === true) {
-    throw usageError(flag, path, 'a file path', `${flag} ${given} is a directory; give a file name.`);
+    throw usageError(flag, path, 'a file path', `${flag} ${shown(given)} is a directory; give a file name.`);
+  }
+  if (!(await canCreateFiles(folder))) {
+    throw usageError(flag, path, 'a path in a writable folder', `${flag} ${shown(given)}: the folder ${shown(folder)} exists but is not writable (new files cannot be created there).`);
   }
 }
 
@@ -143,9 +162,13 @@ async function checkOutputPath(flag: string, path: string, given: string): Promi
 export async function parsePruneArgs(argv: readonly string[], cwd: string): Promise<PruneOptions> {
   let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof PRUNE_FLAGS; strict: true; allowPositionals: false }>>['values'];
   try {
-    ({ values } = parseArgs({ args: [...argv], options: PRUNE_FLAGS, strict: true, allowPositionals: false }));
+    const parsed = parseArgs({ args: [...argv], options: PRUNE_FLAGS, strict: true, allowPositionals: false, tokens: true });
+    values = parsed.values;
+    const repeated = repeatedFlag(parsed.tokens, PRUNE_FLAGS);
+    if (repeated !== undefined) throw usageError(`--${repeated.name}`, repeated.count, 'once', `--${repeated.name} was given ${repeated.count} times; give it once.`);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof SparseError) throw error;
+    const reason = shortReason(error);
     const flags = Object.keys(PRUNE_FLAGS).map((flag) => `--${flag}`);
     throw new SparseError('E_CONFIG', `${reason.replace(/\.?$/, '.')} Known flags: ${flags.join(', ')}.`, { allowed: flags });
   }
@@ -158,12 +181,12 @@ export async function parsePruneArgs(argv: readonly string[], cwd: string): Prom
     if (pattern.kind !== 'n:m') throw usageError('--sparsity', undefined, '[0, 1]', '--sparsity is required: the fraction of weights to prune, a number in [0, 1].');
     sparsity = 1 - pattern.n / pattern.m;
   } else {
-    sparsity = Number(values.sparsity);
-    if (values.sparsity.trim() === '' || !Number.isFinite(sparsity) || sparsity < 0 || sparsity > 1) {
-      throw usageError('--sparsity', values.sparsity, '[0, 1]', `--sparsity must be a number in [0, 1] (the fraction of weights to prune); got ${JSON.stringify(values.sparsity)}.`);
+    sparsity = parseDecimal(values.sparsity) ?? Number.NaN;
+    if (!(sparsity >= 0 && sparsity <= 1)) {
+      throw usageError('--sparsity', values.sparsity, '[0, 1]', `--sparsity must be a number in [0, 1] (the fraction of weights to prune); got ${echoValue(values.sparsity)}.`);
     }
     if (pattern.kind === 'n:m' && Math.abs(sparsity - (1 - pattern.n / pattern.m)) > 1e-12) {
-      throw usageError('--sparsity', values.sparsity, `${1 - pattern.n / pattern.m} or omitted`, `--sparsity ${values.sparsity} contradicts --pattern ${pattern.n}:${pattern.m}, which prunes ${1 - pattern.n / pattern.m} of the weights; omit --sparsity with an N:M pattern.`);
+      throw usageError('--sparsity', values.sparsity, `${1 - pattern.n / pattern.m} or omitted`, `--sparsity ${echoValue(values.sparsity)} contradicts --pattern ${pattern.n}:${pattern.m}, which prunes ${1 - pattern.n / pattern.m} of the weights; omit --sparsity with an N:M pattern.`);
     }
   }
   const scope = oneOf('--scope', values.scope, SCOPES, 'layerwise');
@@ -183,8 +206,8 @@ export async function parsePruneArgs(argv: readonly string[], cwd: string): Prom
 
   const input = resolve(cwd, values.in);
   const inputInfo = await stat(input).catch(() => undefined);
-  if (inputInfo === undefined) throw usageError('--in', values.in, 'an existing safetensors file', `--in ${values.in}: no such file.`);
-  if (!inputInfo.isFile()) throw usageError('--in', values.in, 'an existing safetensors file', `--in ${values.in} is not a file.`);
+  if (inputInfo === undefined) throw usageError('--in', values.in, 'an existing safetensors file', `--in ${shown(values.in)}: no such file.`);
+  if (!inputInfo.isFile()) throw usageError('--in', values.in, 'an existing safetensors file', `--in ${shown(values.in)} is not a file.`);
   const output = resolve(cwd, values.out);
   const masks = values.masks === undefined ? undefined : resolve(cwd, values.masks);
   await checkOutputPath('--out', output, values.out);
@@ -193,7 +216,7 @@ export async function parsePruneArgs(argv: readonly string[], cwd: string): Prom
   for (const [i, [flagA, pathA]] of paths.entries()) {
     for (const [flagB, pathB] of paths.slice(i + 1)) {
       if (pathA === pathB) {
-        throw usageError(flagB, pathB, `a file other than ${flagA}`, `${flagB} is the same file as ${flagA} (${pathA}); write to a different file.`);
+        throw usageError(flagB, pathB, `a file other than ${flagA}`, `${flagB} is the same file as ${flagA} (${shown(pathA)}); write to a different file.`);
       }
     }
   }

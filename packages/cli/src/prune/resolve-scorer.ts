@@ -76,7 +76,7 @@ export async function resolvePruneScorer(
       '--scorer',
       name,
       names,
-      `--scorer ${name}: no scorer of that name is registered${guess === undefined ? '' : ` (did you mean ${guess}?)`}; registered: ${names.join(', ')}. A plugin adds more: --plugin SPEC.`,
+      `--scorer ${bare(name)}: no scorer of that name is registered${guess === undefined ? '' : ` (did you mean ${guess}?)`}; registered: ${names.join(', ')}. A plugin adds more: --plugin SPEC.`,
     );
   }
   const schema = runtime.describe(Scorers, name)?.options;
@@ -90,9 +90,14 @@ export async function resolvePruneScorer(
       '--scorer',
       name,
       usable,
-      `--scorer ${name} cannot prune a checkpoint: it needs ${use.kind === 'data' ? use.needs : use.reason}, and a safetensors file holds weights only. ` +
+      `--scorer ${bare(name)} cannot prune a checkpoint: it needs ${use.kind === 'data' ? use.needs : use.reason}, and a safetensors file holds weights only. ` +
         `Scorers that work on the weights alone: ${usable.join(', ')}. Data-driven scorers run inside experiments (sparse run CONFIG).`,
     );
   }
   return scorer;
+}
+
+/** A name as echoed in a message: as given when short, else cut (a flag's value may be megabytes). */
+function bare(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 80)}… (${name.length} characters)` : name;
 }

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import {
   SAFETENSORS_DTYPE_SIZES,
   openSafetensors,
@@ -9,11 +8,13 @@ import {
 } from '@sparse/core';
 import type { CliIo } from '../io.js';
 import { planPrune, zeroPrunedBytes } from './plan.js';
+import { checkPruneMemory } from './prune-memory.js';
 import type { PruneOptions } from './prune-options.js';
 import { createPruneRuntime } from './prune-runtime.js';
 import { resolvePruneScorer } from './resolve-scorer.js';
 import { selectMasks, type TensorToPrune } from './select-masks.js';
 import { sparsityRows, type SparsityRow } from './sparsity-table.js';
+import { writeAllOrNothing } from './staged-outputs.js';
 
 /**
  * What a prune did: the table rows, the masks of the pruned tensors (1 = kept, PyTorch layout,
@@ -39,8 +40,9 @@ export interface PruneResult {
  * scorer through it (`resolvePruneScorer`: options checked, refused when it needs data), selects
  * the masks, then writes the pruned weights (every tensor of the input, in its order, dtype and
  * metadata kept; pruned elements set to +0 in place, so kept weights are bit-identical) and, when
- * asked, the masks (U8, 1 = kept). Both writes are atomic; if the second fails the first is
- * removed. Warnings go to `io.stderr`.
+ * asked, the masks (U8, 1 = kept). All or nothing: both go to temporary files first and are
+ * renamed into place only when both were written, so a failed command leaves every existing file
+ * byte-identical. Warnings go to `io.stderr`.
  *
  * @example
  * ```ts
@@ -56,6 +58,7 @@ export async function runPrune(options: PruneOptions, io: CliIo): Promise<PruneR
   const file = await openSafetensors(options.input);
   try {
     const plans = planPrune(file.header, options);
+    checkPruneMemory(plans, options.input);
     const runtime = await createPruneRuntime(options, io, warn);
     const scorer = await resolvePruneScorer(runtime, options);
     if (options.sparsity === 1) warn('--sparsity 1 prunes every selected weight.');
@@ -83,20 +86,16 @@ export async function runPrune(options: PruneOptions, io: CliIo): Promise<PruneR
         return kept === undefined ? bytes : zeroPrunedBytes(bytes, SAFETENSORS_DTYPE_SIZES[info.dtype], kept);
       },
     }));
-    await writeSafetensors(options.output, entries, { metadata: file.header.metadata });
-    if (options.masks !== undefined) {
-      const binary = new Map<string, BinaryMask>();
-      for (const { info } of plans) {
-        const kept = masks.get(info.name);
-        if (kept !== undefined) binary.set(info.name, { shape: info.shape, kept });
-      }
-      try {
-        await writeMaskFile(options.masks, binary, 'u8');
-      } catch (error) {
-        await rm(options.output, { force: true });
-        throw error;
-      }
+    const binary = new Map<string, BinaryMask>();
+    for (const { info } of plans) {
+      const kept = masks.get(info.name);
+      if (kept !== undefined) binary.set(info.name, { shape: info.shape, kept });
     }
+    const masksPath = options.masks;
+    await writeAllOrNothing([
+      { path: options.output, write: (temporary) => writeSafetensors(temporary, entries, { metadata: file.header.metadata }) },
+      ...(masksPath === undefined ? [] : [{ path: masksPath, write: (temporary: string) => writeMaskFile(temporary, binary, 'u8') }]),
+    ]);
     return { rows: sparsityRows(plans, masks), masks, backend: runtime.backend };
   } finally {
     await file.close();

@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { SparseError, echoValue } from '@sparse/core';
 
 /**
  * A `SparseError` with code `E_CONFIG` about a command-line flag: the message names the flag, the
@@ -13,6 +13,6 @@ import { SparseError } from '@sparse/core';
  */
 export function usageError(flag: string, received: unknown, allowed: readonly unknown[] | string, message?: string): SparseError {
   const shownAllowed = typeof allowed === 'string' ? allowed : allowed.join(', ');
-  const text = message ?? `${flag} must be one of: ${shownAllowed}; got ${JSON.stringify(received)}.`;
+  const text = message ?? `${flag} must be one of: ${shownAllowed}; got ${echoValue(received)}.`;
   return new SparseError('E_CONFIG', text, { field: flag, received, allowed });
 }

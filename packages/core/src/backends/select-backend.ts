@@ -81,7 +81,7 @@ export async function selectBackend(
       const allowed = ['auto', ...providers.map((candidate) => candidate.name)];
       throw new SparseError(
         'E_NOT_FOUND',
-        `Unknown backend '${requested}' (from ${where}); available: ${allowed.join(', ')}. Add the plugin that provides it (e.g. wasmBackend() from @sparse/backend-wasm).`,
+        `Unknown backend '${requested.length > 80 ? `${requested.slice(0, 80)}… (${requested.length} characters)` : requested}' (from ${where}); available: ${allowed.join(', ')}. Add the plugin that provides it (e.g. wasmBackend() from @sparse/backend-wasm).`,
         { field: where, received: requested, allowed },
       );
     }

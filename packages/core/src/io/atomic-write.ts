@@ -11,18 +11,28 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function ioError(path: string, folder: string, error: unknown): SparseError {
+/** A path or an error message as echoed in a message: cut past 200 characters (a path given by a user may be megabytes). */
+function short(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}… (${line.length} characters)` : line;
+}
+
+function ioError(fullPath: string, fullFolder: string, error: unknown, folderExists: boolean): SparseError {
   if (isSparseError(error)) return error;
+  const path = short(fullPath);
+  const folder = short(fullFolder);
   const code = (error as { code?: unknown }).code;
   const why =
     code === 'ENOENT'
-      ? `the folder ${folder} does not exist`
+      ? folderExists
+        ? `the folder ${folder} exists but is not writable (new files cannot be created there)`
+        : `the folder ${folder} does not exist`
       : code === 'EACCES' || code === 'EPERM'
         ? `no permission to write in ${folder}`
         : code === 'ENOSPC'
           ? 'the disk is full'
-          : reason(error);
-  return new SparseError('E_IO', `Cannot write ${path}: ${why}.`, { field: 'path', received: path }, { cause: error });
+          : short(reason(error));
+  return new SparseError('E_IO', `Cannot write ${path}: ${why}.`, { field: 'path', received: fullPath }, { cause: error });
 }
 
 /**
@@ -114,7 +124,9 @@ export async function writeFileAtomic(path: string, content: AtomicContent, opti
     await fs.rename(temporary, path);
   } catch (error) {
     await fs.rm(temporary, { force: true }).catch(() => undefined);
-    throw ioError(path, folder, error);
+    // ENOENT from creating a file in a folder that exists: /proc, a read-only pseudo file system.
+    const folderExists = await fs.stat(folder).then((info) => info.isDirectory(), () => false);
+    throw ioError(path, folder, error, folderExists);
   }
   if (durable) await syncDirectory(folder);
 }

@@ -25,7 +25,8 @@ export interface OptionIssue {
 }
 
 /**
- * Formats a path as a config field name: `scorer.power`, `seeds[2]`.
+ * Formats a path as a config field name: `scorer.power`, `seeds[2]`; a key longer than 80
+ * characters is shown cut, as a received value is (see {@link echoValue}).
  *
  * @example
  * ```ts
@@ -38,6 +39,7 @@ export function formatOptionPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const key of path) {
     if (typeof key === 'number') text += `[${key}]`;
+    else if (typeof key === 'string' && key.length > MAX_ECHO) text += `[${echoValue(key)}]`;
     else if (typeof key === 'string' && IDENTIFIER.test(key)) text += text === '' ? key : `.${key}`;
     else text += `[${echoValue(String(key))}]`;
   }

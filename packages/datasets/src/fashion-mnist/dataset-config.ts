@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SparseError, echoValue } from '@sparse/core';
-import { FASHION_MNIST_FILES } from './files.js';
+import { verifySha256 } from './checksum.js';
+import { FASHION_MNIST_FILES, FASHION_MNIST_SHA256 } from './files.js';
 
 /**
  * The `"dataset"` field of an experiment config on Fashion-MNIST: `"bundled"` (the 6,000 / 1,000
@@ -96,4 +98,39 @@ export function resolveFashionMnistDataset(dataset: FashionMnistDatasetConfig, o
     });
   }
   return { dir: found, trainCount: TRAIN_COUNT.full, testCount: TEST_COUNT.full };
+}
+
+/**
+ * Checks, in the calling thread and before any run directory exists, that the four files of a
+ * resolved full data set are the official Fashion-MNIST files: their SHA-256 checksums (so a
+ * corrupt, truncated or foreign file is refused before worker threads start and before anything
+ * is written). The bundled subset is checked where it is loaded (its manifest), so nothing is
+ * read for it here.
+ *
+ * @throws SparseError `E_FORMAT` (field `dataset.dir`) naming the file whose checksum differs.
+ *
+ * @example
+ * ```ts
+ * import { resolveFashionMnistDataset, verifyFashionMnistDataset } from '@sparse/datasets';
+ *
+ * await verifyFashionMnistDataset(resolveFashionMnistDataset({ dir: 'data/fashion-mnist' }, { cwd: process.cwd() }));
+ * ```
+ */
+export async function verifyFashionMnistDataset(resolved: ResolvedFashionMnist): Promise<void> {
+  const { dir } = resolved;
+  if (dir === undefined) return;
+  for (const file of [FASHION_MNIST_FILES.train.images, FASHION_MNIST_FILES.train.labels, FASHION_MNIST_FILES.test.images, FASHION_MNIST_FILES.test.labels]) {
+    const path = join(dir, file);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      throw new SparseError('E_CONFIG', `dataset.dir: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}.`, { field: 'dataset.dir', received: dir }, { cause: error });
+    }
+    try {
+      await verifySha256(bytes, FASHION_MNIST_SHA256[file], path);
+    } catch (error) {
+      throw new SparseError('E_FORMAT', `dataset.dir: ${error instanceof Error ? error.message : String(error)}`, { field: 'dataset.dir', received: dir }, { cause: error });
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import type { ExperimentContext, ExperimentKind } from '@sparse/experiments';
+import { verifyFashionMnistDataset } from '@sparse/datasets';
 import { deltaExperimentSchema, type DeltaExperimentConfig } from './config.js';
 import { checkDeltaExperiment } from './check-delta-experiment.js';
 import { runDeltaExperiment } from './run-delta-experiment.js';
@@ -24,6 +25,7 @@ export const deltaExperimentKind: ExperimentKind<DeltaExperimentConfig> = Object
   name: 'delta',
   summary: 'Delta-parameter pruning: pretrain, fine-tune several ways, prune each delta with DARE, DropOnly, DAREx-q, magnitude, … at several drop rates, measure accuracy.',
   schema: deltaExperimentSchema,
-  check: (config: DeltaExperimentConfig, context: ExperimentContext) => void checkDeltaExperiment(config, context),
+  // The data's checksums too, here in the main thread: a corrupt file fails before the run directory exists.
+  check: async (config: DeltaExperimentConfig, context: ExperimentContext) => verifyFashionMnistDataset(checkDeltaExperiment(config, context)),
   run: runDeltaExperiment,
 });

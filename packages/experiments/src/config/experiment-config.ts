@@ -12,6 +12,7 @@ import {
 } from '@sparse/core';
 import { ExperimentKinds, type ExperimentKind } from '../kinds/experiment-kind.js';
 import { loadPlugin } from '../plugins/load-plugin.js';
+import { checkConfigDepth } from './json-depth.js';
 import { pluginSpecsSchema, resolvePluginSpec, type PluginSpec, type ResolvedPluginSpec } from '../plugins/plugin-spec.js';
 
 /**
@@ -165,6 +166,7 @@ export function experimentJsonSchema(runtime: SparseRuntime, kindName: string): 
  * ```
  */
 export async function prepareExperiment(options: PrepareExperimentOptions): Promise<PreparedExperiment> {
+  checkConfigDepth(options.raw, options.source);
   const envelope = check(experimentEnvelopeSchema, options.raw, options.source);
   const configDir = options.source === undefined ? options.cwd : dirname(resolve(options.cwd, options.source));
   const specs: { spec: ResolvedPluginSpec; field: string }[] = [

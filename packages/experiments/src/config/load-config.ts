@@ -75,7 +75,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
   } catch (error) {
     if (error instanceof SparseError) throw error;
     const missing = (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && reason(error).includes(path);
-    throw new SparseError(missing ? 'E_IO' : 'E_CONFIG', `Cannot load the config module ${path}: ${reason(error)}`, { field: 'config', received: path }, { cause: error });
+    throw new SparseError(missing ? 'E_IO' : 'E_CONFIG', `Cannot load the config module ${path}: ${firstLine(reason(error))}`, { field: 'config', received: path }, { cause: error });
   }
   if (!('default' in module) || module['default'] === undefined) {
     throw new SparseError('E_CONFIG', `The config module ${path} has no default export; write \`export default { ... }\`.`, { field: 'config', received: Object.keys(module), allowed: ['default'] });
@@ -86,7 +86,17 @@ export async function readConfigFile(file: string): Promise<unknown> {
   if (typeof value === 'object' && value !== null && (value as { __esModule?: unknown }).__esModule === true && 'default' in value) {
     value = (value as { default: unknown }).default;
   }
-  return await value;
+  try {
+    return await value;
+  } catch (error) {
+    // The default export is a promise that rejected: its message, on one line, not a stack trace.
+    throw new SparseError('E_CONFIG', `The config module ${path} failed: its default export rejected with ${firstLine(reason(error))}.`, { field: 'config', received: path }, { cause: error });
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}… (${line.length} characters)` : line;
 }
 
 /**

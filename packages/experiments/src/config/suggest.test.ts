@@ -17,4 +17,11 @@ describe('didYouMean', () => {
     expect(didYouMean('xyz', ['epochs', 'seeds'])).toBeUndefined();
     expect(didYouMean('a', ['b'])).toBe('b');
   });
+
+  it('returns at once for a 10 MB input (no quadratic distance on long values)', () => {
+    const started = performance.now();
+    expect(didYouMean('m'.repeat(10_000_000), ['magnitude', 'random', 'snip', 'grasp', 'synflow', 'taylor', 'movement'])).toBeUndefined();
+    expect(didYouMean('magnitudes', ['m'.repeat(10_000_000), 'magnitude'])).toBe('magnitude');
+    expect(performance.now() - started).toBeLessThan(200);
+  });
 });

@@ -27,10 +27,14 @@ export function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
+/** Longest input a suggestion is looked for: a typo of a name is short, and the distance is quadratic. */
+const MAX_SUGGEST_LENGTH = 100;
+
 /**
  * The candidate closest to `input`, when it is close enough to be a likely typo: case-insensitive
  * equality, or an edit distance of at most a third of the longer word (at least 1, at most 3).
- * Returns `undefined` when nothing is close.
+ * Returns `undefined` when nothing is close, and at once for inputs longer than 100 characters or
+ * candidates whose length differs by more than the limit (so a megabyte value costs nothing).
  *
  * @example
  * ```ts
@@ -43,9 +47,10 @@ export function editDistance(a: string, b: string): number {
 export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
+  if (input.length > MAX_SUGGEST_LENGTH) return undefined;
   const lowered = input.toLowerCase();
   for (const candidate of candidates) {
-    if (candidate === input) continue;
+    if (candidate === input || Math.abs(candidate.length - input.length) > 3 || candidate.length > MAX_SUGGEST_LENGTH) continue;
     const distance = candidate.toLowerCase() === lowered ? 0 : editDistance(lowered, candidate.toLowerCase());
     const limit = Math.min(3, Math.max(1, Math.floor(Math.max(input.length, candidate.length) / 3)));
     if (distance <= limit && distance < bestDistance) {

@@ -1,5 +1,6 @@
 import { SparseError, createRuntime, echoValue, type SparsePlugin, type SparseRuntime } from '@sparse/core';
 import type { ResolvedPluginSpec } from './plugin-spec.js';
+import { shortReason, shortText } from './short-text.js';
 
 function isPlugin(value: unknown): value is SparsePlugin {
   return typeof value === 'object' && value !== null && typeof (value as SparsePlugin).id === 'string' && (value as SparsePlugin).module !== undefined;
@@ -26,14 +27,14 @@ export async function loadPlugin(spec: ResolvedPluginSpec, field: string): Promi
   try {
     module = (await import(spec.module)) as Record<string, unknown>;
   } catch (error) {
-    throw new SparseError('E_PLUGIN', `${field}: cannot import the plugin ${echoValue(spec.specifier)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { field, received: spec.specifier }, { cause: error });
+    throw new SparseError('E_PLUGIN', `${shortText(field)}: cannot import the plugin ${echoValue(spec.specifier)}: ${shortReason(error)}`, { field, received: spec.specifier }, { cause: error });
   }
   const factory = module[spec.exportName];
   if (typeof factory !== 'function') {
     const exported = Object.keys(module).filter((key) => typeof module[key] === 'function');
     throw new SparseError(
       'E_PLUGIN',
-      `${field}: the plugin module ${echoValue(spec.specifier)} has no ${spec.exportName === 'default' ? 'default export' : `export '${spec.exportName}'`} that is a plugin factory (a function returning a plugin); its exported functions: ${exported.length === 0 ? 'none' : exported.join(', ')}.`,
+      `${shortText(field)}: the plugin module ${echoValue(spec.specifier)} has no ${spec.exportName === 'default' ? 'default export' : `export '${spec.exportName}'`} that is a plugin factory (a function returning a plugin); its exported functions: ${exported.length === 0 ? 'none' : exported.join(', ')}.`,
       { field, received: spec.specifier, allowed: ['export default function (options) { return definePlugin(...) }'] },
     );
   }
@@ -42,10 +43,10 @@ export async function loadPlugin(spec: ResolvedPluginSpec, field: string): Promi
     plugin = await (factory as (options: unknown) => unknown)(spec.options);
   } catch (error) {
     if (error instanceof SparseError) throw error;
-    throw new SparseError('E_PLUGIN', `${field}: the plugin factory of ${echoValue(spec.specifier)} threw: ${error instanceof Error ? error.message : String(error)}`, { field, received: spec.specifier }, { cause: error });
+    throw new SparseError('E_PLUGIN', `${shortText(field)}: the plugin factory of ${echoValue(spec.specifier)} threw: ${shortReason(error)}`, { field, received: spec.specifier }, { cause: error });
   }
   if (!isPlugin(plugin)) {
-    throw new SparseError('E_PLUGIN', `${field}: the default export of ${echoValue(spec.specifier)} returned ${echoValue(plugin)}, not a plugin ({ id, module }, as definePlugin makes).`, { field, received: spec.specifier });
+    throw new SparseError('E_PLUGIN', `${shortText(field)}: the default export of ${echoValue(spec.specifier)} returned ${echoValue(plugin)}, not a plugin ({ id, module }, as definePlugin makes).`, { field, received: spec.specifier });
   }
   return plugin;
 }

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve as resolveModule } from 'import-meta-resolve';
 import { z } from 'zod';
 import { SparseError, echoValue } from '@sparse/core';
+import { shortReason, shortText } from './short-text.js';
 
 /**
  * How a config or a command names a plugin: a module specifier (a package name such as
@@ -88,7 +89,7 @@ export function resolvePluginSpec(spec: PluginSpec, fromDir: string, field: stri
   if (isPath(specifier)) {
     const path = specifier.startsWith('file:') ? new URL(specifier).pathname : resolvePath(fromDir, specifier);
     if (!existsSync(path)) {
-      throw new SparseError('E_PLUGIN', `${field}: the plugin file ${echoValue(specifier)} does not exist (looked at ${path}).`, { field, received: specifier });
+      throw new SparseError('E_PLUGIN', `${shortText(field)}: the plugin file ${echoValue(specifier)} does not exist (looked at ${shortText(path)}).`, { field, received: specifier });
     }
     return { specifier, module: pathToFileURL(path).href, exportName: 'default', options };
   }
@@ -97,7 +98,7 @@ export function resolvePluginSpec(spec: PluginSpec, fromDir: string, field: stri
   } catch (error) {
     throw new SparseError(
       'E_PLUGIN',
-      `${field}: cannot find the plugin package ${echoValue(specifier)} from ${fromDir} (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); install it there (pnpm add ${specifier}) or give a path.`,
+      `${shortText(field)}: cannot find the plugin package ${echoValue(specifier)} from ${fromDir} (${shortReason(error)}); install it there (pnpm add ${shortText(specifier)}) or give a path.`,
       { field, received: specifier },
       { cause: error },
     );

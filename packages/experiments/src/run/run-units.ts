@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SparseError, isSparseError } from '@sparse/core';
 import { canonicalJson } from '../hash/canonical-json.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic-write.js';
@@ -364,7 +365,17 @@ export async function finalizeRun(run: RunDirectory, unitIds: readonly string[])
   }
   await writeFileAtomic(run.file('metrics.jsonl'), Buffer.concat(chunks));
   await writeJsonAtomic(run.file('results.json'), { units: unitIds.map((id) => ({ id, output: outputs.get(id) ?? null })) });
+  // Each unit's checkpoints went when it completed; the folders that held them (checkpoints/replicate-0/…) go now.
+  await removeEmptyFolders(run.file('checkpoints'));
   return outputs;
+}
+
+/** Removes `folder` and the folders below it that hold no file (bottom-up); a folder with a file stays. */
+async function removeEmptyFolders(folder: string): Promise<void> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => undefined);
+  if (entries === undefined) return;
+  for (const entry of entries) if (entry.isDirectory()) await removeEmptyFolders(join(folder, entry.name));
+  await rmdir(folder).catch(() => undefined); // ENOTEMPTY: it holds a file (kept checkpoints)
 }
 
 /**

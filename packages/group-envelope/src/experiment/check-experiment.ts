@@ -1,6 +1,6 @@
 import { SparseError, isSparseError } from '@sparse/core';
 import { resolveFashionMnistDataset } from '@sparse/datasets';
-import type { ExperimentContext } from '@sparse/experiments';
+import { checkTrainingMemory, type ExperimentContext } from '@sparse/experiments';
 import { modelParameters } from '@sparse/layers';
 import { readAppendix, type Appendix } from './appendix.js';
 import type { GroupEnvelopeExperimentConfig } from './config.js';
@@ -53,6 +53,11 @@ export function checkGroupEnvelopeExperiment(config: GroupEnvelopeExperimentConf
   if (config.testSize !== undefined && config.testSize > dataset.testCount) {
     fail('testSize', `the data set has ${dataset.testCount} test images, received ${config.testSize}.`, config.testSize, `[1, ${dataset.testCount}]`);
   }
+  // Sizes against memory before any model is built (a 65536-wide model would allocate for minutes, then fail late).
+  const sizes = config.model.layerSizes;
+  let weights = 0;
+  for (let l = 1; l < sizes.length; l += 1) weights += ((sizes[l - 1] as number) + 1) * (sizes[l] as number);
+  checkTrainingMemory({ field: 'model.layerSizes', model: `[${sizes.join(', ')}]`, parameters: weights, activations: sizes.reduce((sum, width) => sum + width, 0), batchSize: config.batchSize, replicates: 1, backend: context.runtime.backend });
   const appendix = readAppendix(config, where);
   const methods = planMethods(config).filter((method) => method.ref !== undefined);
   if (methods.length > 0) {

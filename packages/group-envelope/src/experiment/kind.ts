@@ -1,4 +1,5 @@
 import type { ExperimentContext, ExperimentKind } from '@sparse/experiments';
+import { resolveFashionMnistDataset, verifyFashionMnistDataset } from '@sparse/datasets';
 import { checkGroupEnvelopeExperiment } from './check-experiment.js';
 import { groupEnvelopeConfigSchema, type GroupEnvelopeExperimentConfig } from './config.js';
 import { runGroupEnvelopeExperiment } from './run-experiment.js';
@@ -29,8 +30,10 @@ export const groupEnvelopeKind: ExperimentKind<GroupEnvelopeExperimentConfig> = 
   name: 'group-envelope',
   summary: 'MLP on Fashion-MNIST: dense vs group regularizers (GSEF, SEF, group lasso) as a prox after Adam, exact top-k group selection, masked fine-tune, compaction, latency',
   schema: groupEnvelopeConfigSchema,
-  check(config: GroupEnvelopeExperimentConfig, context: ExperimentContext): void {
+  async check(config: GroupEnvelopeExperimentConfig, context: ExperimentContext): Promise<void> {
     checkGroupEnvelopeExperiment(config, context);
+    // The data's checksums, here in the main thread: a corrupt file fails before the run directory exists.
+    await verifyFashionMnistDataset(resolveFashionMnistDataset(config.dataset, { cwd: context.cwd, ...(context.configPath === undefined ? {} : { configPath: context.configPath }) }));
   },
   run: runGroupEnvelopeExperiment,
 });

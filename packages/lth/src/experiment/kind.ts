@@ -1,7 +1,8 @@
 import type { ExperimentContext, ExperimentKind } from '@sparse/experiments';
+import { verifyFashionMnistDataset } from '@sparse/datasets';
 import { checkLthExperiment } from './check-experiment.js';
 import { lthConfigSchema, type LthExperimentConfig } from './config.js';
-import { runLthExperiment } from './run-experiment.js';
+import type { LthExperimentOutcome } from './run-experiment.js';
 
 /**
  * The `lth` experiment kind: iterative magnitude pruning of an MLP on Fashion-MNIST (Frankle &
@@ -29,8 +30,12 @@ export const lthKind: ExperimentKind<LthExperimentConfig> = Object.freeze({
   name: 'lth',
   summary: 'Lottery tickets: iterative magnitude pruning of an MLP on Fashion-MNIST with re-init, random-pruning and one-shot baselines, MIR-L mode, rewinding',
   schema: lthConfigSchema,
-  check(config: LthExperimentConfig, context: ExperimentContext): void {
-    checkLthExperiment(config, context);
+  async check(config: LthExperimentConfig, context: ExperimentContext): Promise<void> {
+    const checked = checkLthExperiment(config, context);
+    // The data's checksums, here in the main thread: a corrupt file fails before the run directory and the workers exist.
+    await verifyFashionMnistDataset({ ...(checked.datasetDir === undefined ? {} : { dir: checked.datasetDir }), trainCount: checked.trainCount, testCount: 0 });
   },
-  run: runLthExperiment,
+  // Loaded when a run starts: the runner writes files and starts worker threads (Node only), and a
+  // browser bundle that validates lth configs (the playground) must not pull it in.
+  run: async (config: LthExperimentConfig, context: ExperimentContext): Promise<LthExperimentOutcome> => (await import('./run-experiment.js')).runLthExperiment(config, context),
 });
