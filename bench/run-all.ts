@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark side by side with its PyTorch equivalent, then one summary table
  * of ratios (ours/peer speed, >1 = ours faster) and bench/results/summary.json.
  *
- *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,compaction,delta,group-envelope] [--update-docs]
+ *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,compaction,sweep-queue,delta,group-envelope] [--update-docs]
  *
  * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
  * With `--only`, the summary (and the docs block) keep the latest figures of the benchmarks that
@@ -74,6 +74,7 @@ if (selected('parallel-training')) jobs.push({ name: 'parallel-training', script
 if (selected('simd-peak')) jobs.push({ name: 'simd-peak', script: 'bench/simd-peak.ts', args: quick ? ['--runs', '3'] : [] });
 if (selected('selection')) jobs.push({ name: 'selection', script: 'bench/selection.ts', args: quickArgs });
 if (selected('compaction')) jobs.push({ name: 'compaction', script: 'bench/compaction.ts', args: quickArgs });
+if (selected('sweep-queue')) jobs.push({ name: 'sweep-queue', script: 'bench/sweep-queue.ts', args: quickArgs });
 if (selected('delta')) {
   const script = deltaScript();
   jobs.push(

@@ -21,8 +21,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   datasets: ['core'],
   layers: ['core'],
   experiments: ['core'],
+  sweep: ['core', 'experiments'],
   ...Object.fromEntries(FAMILIES.map((family) => [family, ['core', 'experiments', 'layers', 'datasets']])),
-  cli: ['core', 'experiments', 'layers', 'datasets', ...BACKENDS, ...FAMILIES],
+  cli: ['core', 'experiments', 'layers', 'datasets', 'sweep', ...BACKENDS, ...FAMILIES],
 };
 
 function sourceFiles(dir: string, withTests = false): string[] {

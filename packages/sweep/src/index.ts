@@ -1,1 +1,13 @@
-export {};
+export { sweepConfigSchema, sweepReportSchema, parseSweep, loadSweepFile, MAX_SWEEP_RUNS, type SweepConfig, type SweepReportSpec, type LoadedSweep } from './sweep-config.js';
+export { setFieldPath, getFieldPath } from './field-path.js';
+export { expandSweep, describeRun, type AxisValue, type ExpandedRun } from './expand.js';
+export { prepareSweep, type PrepareSweepOptions, type PreparedRun, type PreparedSweep } from './prepare-sweep.js';
+export { SweepRecords, type RunStatus } from './sweep-records.js';
+export { runSweepLocally, finishSweep, type RunSweepLocallyOptions, type SweepOutcome } from './run-local.js';
+export { buildSweepReport, writeSweepReport, type SweepReportRun, type WriteSweepReportOptions } from './report/sweep-report.js';
+export { parseQueueUrl, connectRedis, type QueueAddress } from './queue/redis-url.js';
+export { uploadRunDirectory, assembleRunDirectory, deleteUpload, RESULT_CHUNK_BYTES, RESULT_TTL_SECONDS, type ResultManifest } from './queue/result-transfer.js';
+export { UNIT_QUEUE, unitJobOptions, type UnitJobData, type UnitJobResult } from './queue/unit-job.js';
+export { WorkerTally } from './queue/worker-tally.js';
+export { runSweepOnQueue, type RunSweepOnQueueOptions, type QueueTimings } from './queue/coordinator.js';
+export { startSweepWorker, type SweepWorkerOptions, type SweepWorkerHandle } from './queue/sweep-worker.js';

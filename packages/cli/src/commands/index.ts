@@ -3,6 +3,8 @@ import { dareCommand } from './dare.js';
 import { pruneCommand } from './prune.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
+import { sweepCommand } from './sweep.js';
+import { workerCommand } from './worker.js';
 
 /**
  * The subcommands `sparse` knows, in the order `sparse --help` lists them. A new command is a
@@ -15,4 +17,4 @@ import { schemaCommand } from './schema.js';
  * console.log(builtinCommands.map((command) => command.name)); // ['prune', …]
  * ```
  */
-export const builtinCommands: readonly CliCommand[] = Object.freeze([pruneCommand, runCommand, dareCommand, schemaCommand]);
+export const builtinCommands: readonly CliCommand[] = Object.freeze([pruneCommand, runCommand, sweepCommand, workerCommand, dareCommand, schemaCommand]);

@@ -1,0 +1,29 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+
+/** Every file and folder under `root` (relative path → bytes; folders end in '/' with no bytes), for file-for-file comparisons. */
+export async function readTree(root: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  async function walk(folder: string): Promise<void> {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      const rel = relative(root, path);
+      if (entry.isDirectory()) {
+        out.set(`${rel}/`, Buffer.alloc(0));
+        await walk(path);
+      } else out.set(rel, await readFile(path));
+    }
+  }
+  await walk(root);
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The paths whose bytes differ between two trees (or exist in only one). */
+export function treeDifferences(a: ReadonlyMap<string, Buffer>, b: ReadonlyMap<string, Buffer>): string[] {
+  const paths = new Set([...a.keys(), ...b.keys()]);
+  return [...paths].filter((path) => {
+    const x = a.get(path);
+    const y = b.get(path);
+    return x === undefined || y === undefined || !x.equals(y);
+  });
+}
