@@ -18,5 +18,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // tfjs's production mode: no "running TensorFlow.js in Node.js" banner in the output
+    setupFiles: [`${root}packages/core/test/support/quiet-tfjs.ts`],
   },
 });

@@ -61,7 +61,7 @@ export { ProgressBar, ProgressAggregator, formatDuration, type ProgressBarOption
 
 export { formatNumber, escapeXml } from './report/format.js';
 export { formatTable, resolveColumns, type Table, type TableCell, type TableColumn } from './report/table.js';
-export { linePlot, linearTicks, logTicks, type LinePlotOptions, type PlotPoint, type PlotSeries } from './report/line-plot.js';
+export { linePlot, linearTicks, logTicks, type LinePlotOptions, type MarkerShape, type PlotPoint, type PlotSeries } from './report/line-plot.js';
 export type { Report, ReportBlock, ReportSection } from './report/report.js';
 export { renderHtmlReport, renderHtmlTable } from './report/html-report.js';
 export { renderMarkdownReport, renderMarkdownTable, writeMarkdownReport, escapeMarkdown, type MarkdownReport } from './report/markdown-report.js';

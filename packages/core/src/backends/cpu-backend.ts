@@ -23,8 +23,27 @@ export const cpuBackendProvider: BackendProvider = Object.freeze({
     if (!ok) {
       throw new SparseError('E_BACKEND_UNAVAILABLE', "The 'cpu' backend failed to initialise; reinstall @tensorflow/tfjs-backend-cpu 4.22.0.");
     }
+    withoutTfjsWarnings(() => tf.scalar(0).dispose());
   },
 });
+
+/**
+ * tfjs-backend-cpu prints "Hi, looks like you are running TensorFlow.js in Node.js… install our
+ * node backend" through tfjs's `warn` when it stores its first tensor. With @sparse that advice is
+ * wrong (the native backend is `@sparse/backend-node`, and `auto` already prefers it and wasm), so
+ * the backend's first tensor is made here with tfjs's warnings off for that one write (`PROD`, the
+ * flag tfjs's `warn` reads); every flag is as it was afterwards and no other message is hidden.
+ */
+function withoutTfjsWarnings(run: () => void): void {
+  const env = tf.env();
+  const prod = env.getBool('PROD');
+  if (!prod) env.set('PROD', true);
+  try {
+    run();
+  } finally {
+    if (!prod) env.set('PROD', false);
+  }
+}
 
 /**
  * The plugin that contributes {@link cpuBackendProvider}. `createRuntime` always loads it.

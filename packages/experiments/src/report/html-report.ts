@@ -6,12 +6,13 @@ import { resolveColumns, type Table } from './table.js';
 const STYLE = `
 :root { color-scheme: light; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2328; background: #ffffff; margin: 0; }
-main { max-width: 980px; margin: 0 auto; padding: 24px; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 .subtitle { color: #59636e; margin: 0 0 24px; }
 h2 { font-size: 20px; border-bottom: 1px solid #d1d9e0; padding-bottom: 4px; margin-top: 32px; }
 figure { margin: 16px 0; }
-figure svg { max-width: 100%; height: auto; border: 1px solid #d1d9e0; border-radius: 6px; }
+figure svg { display: block; width: 100%; height: auto; border: 1px solid #d1d9e0; border-radius: 6px; }
+.table-scroll { overflow-x: auto; }
 figcaption { color: #59636e; font-size: 13px; }
 table { border-collapse: collapse; margin: 12px 0; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
@@ -40,15 +41,20 @@ export function renderHtmlTable(table: Table): string {
   return `<table>${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
 }
 
+/** The plots' drawing size in the page: the column's width (1180 px less padding), a 2.4:1 aspect. */
+const PLOT_WIDTH = 1130;
+const PLOT_HEIGHT = 470;
+
 function renderBlock(block: ReportBlock): string {
   switch (block.kind) {
     case 'text':
       return `<p>${escapeXml(block.text)}</p>`;
     case 'table':
-      return renderHtmlTable(block.table);
+      return `<div class="table-scroll">${renderHtmlTable(block.table)}</div>`;
     case 'plot': {
       const caption = block.caption ?? block.title;
-      return `<figure>\n${linePlot({ ...block.plot, title: block.plot.title ?? block.title })}\n<figcaption>${escapeXml(caption)}</figcaption>\n</figure>`;
+      // drawn at about the page's width (the SVG scales to the column; its text stays readable)
+      return `<figure>\n${linePlot({ width: PLOT_WIDTH, height: PLOT_HEIGHT, ...block.plot, title: block.plot.title ?? block.title })}\n<figcaption>${escapeXml(caption)}</figcaption>\n</figure>`;
     }
   }
 }

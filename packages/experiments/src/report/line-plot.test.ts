@@ -82,3 +82,28 @@ describe('ticks', () => {
     expect(logTicks(0, 1)).toEqual([]);
   });
 });
+
+describe('linePlot for grey print', () => {
+  it('puts ticks where asked, gives each series its own marker shape and dash, and rings noted points', () => {
+    const svg = linePlot({
+      series: [
+        { name: 'a', points: [{ x: 100, y: 1 }, { x: 80, y: 2, note: 'at the budget' }, { x: 64, y: 3 }] },
+        { name: 'b', dash: '2 3', points: [{ x: 100, y: 2 }, { x: 80, y: 1 }, { x: 64, y: 2 }] },
+        { name: 'c', dashed: true, points: [{ x: 100, y: 3 }, { x: 64, y: 1 }] },
+      ],
+      xScale: 'log',
+      reverseX: true,
+      xTicks: [100, 80, 64],
+      noteLegend: 'early stop at the last iteration',
+    });
+    expect(xmlProblems(svg)).toEqual([]);
+    expect([...svg.matchAll(/<text class="x-tick"[^>]*>([^<]*)</g)].map((match) => match[1])).toEqual(['100', '80', '64']);
+    const series = [...svg.matchAll(/<g class="series" data-series="\d">\n(<path class="line"[^>]*\/>)\n<(\w+)/g)].map((match) => [/stroke-dasharray="([^"]*)"/.exec(match[1] ?? '')?.[1] ?? 'solid', match[2]]);
+    expect(series).toEqual([['solid', 'circle'], ['2 3', 'rect'], ['6 4', 'polygon']]);
+    expect(svg.match(/<g class="series"[\s\S]*?<\/g>/g)?.join('').match(/class="note"/g)).toHaveLength(1);
+    expect(svg).toContain('early stop at the last iteration');
+    // bands are all drawn before the first line
+    const banded = linePlot({ series: [{ name: 'a', points: [{ x: 1, y: 1, yMin: 0, yMax: 2 }, { x: 2, y: 1, yMin: 0, yMax: 2 }] }, { name: 'b', points: [{ x: 1, y: 1, yMin: 0, yMax: 2 }, { x: 2, y: 1, yMin: 0, yMax: 2 }] }] });
+    expect(banded.lastIndexOf('class="band"')).toBeLessThan(banded.indexOf('class="line"'));
+  });
+});

@@ -16,7 +16,26 @@ export interface PlotPoint {
   readonly y: number;
   readonly yMin?: number;
   readonly yMax?: number;
+  /**
+   * A remark on this point (e.g. "2 of 3 seeds stopped at the last iteration"): the point gets an
+   * open ring around its marker, and the remark joins its tooltip. {@link LinePlotOptions.noteLegend}
+   * explains the ring in the legend.
+   */
+  readonly note?: string;
 }
+
+/**
+ * The shape of a series' point markers; each series gets its own by default (circle, square,
+ * triangle, diamond, cross, …) so that series stay apart in grey print.
+ *
+ * @example
+ * ```ts
+ * import type { MarkerShape } from '@sparse/experiments';
+ *
+ * const shape: MarkerShape = 'triangle';
+ * ```
+ */
+export type MarkerShape = 'circle' | 'square' | 'triangle' | 'diamond' | 'cross' | 'none';
 
 /**
  * A named line of a plot.
@@ -33,7 +52,14 @@ export interface PlotSeries {
   readonly points: readonly PlotPoint[];
   /** A CSS colour; default from a colour-blind-safe palette. */
   readonly color?: string;
+  /** Draw the line dashed (`6 4`). */
   readonly dashed?: boolean;
+  /** An SVG dash pattern for the line (e.g. `'2 3'` dotted); overrides `dashed`. */
+  readonly dash?: string;
+  /** Marker shape; default by the series' index. */
+  readonly marker?: MarkerShape;
+  /** Line width in pixels; default 2. */
+  readonly lineWidth?: number;
 }
 
 /**
@@ -75,9 +101,34 @@ export interface LinePlotOptions {
   readonly height?: number;
   readonly xTickFormat?: (value: number) => string;
   readonly yTickFormat?: (value: number) => string;
+  /** Tick positions on the x axis instead of the automatic ones (e.g. every pruning level). */
+  readonly xTicks?: readonly number[];
+  /** A legend entry for the open ring that marks points with a `note`, shown when any point has one. */
+  readonly noteLegend?: string;
 }
 
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+const SHAPES: readonly MarkerShape[] = ['circle', 'square', 'triangle', 'diamond', 'cross'];
+
+/** One marker of `shape` centred on (x, y), `r` its half-size. */
+function markerSvg(shape: MarkerShape, x: number, y: number, r: number, color: string, tooltip?: string): string {
+  const title = tooltip === undefined ? '' : `<title>${escapeXml(tooltip)}</title>`;
+  const close = (element: string): string => (title === '' ? `<${element}/>` : `<${element}>${title}</${element.split(' ')[0]}>`);
+  switch (shape) {
+    case 'none':
+      return '';
+    case 'circle':
+      return close(`circle cx="${round(x)}" cy="${round(y)}" r="${round(r)}" fill="${color}"`);
+    case 'square':
+      return close(`rect x="${round(x - r)}" y="${round(y - r)}" width="${round(2 * r)}" height="${round(2 * r)}" fill="${color}"`);
+    case 'triangle':
+      return close(`polygon points="${round(x)},${round(y - 1.2 * r)} ${round(x + 1.1 * r)},${round(y + 0.8 * r)} ${round(x - 1.1 * r)},${round(y + 0.8 * r)}" fill="${color}"`);
+    case 'diamond':
+      return close(`polygon points="${round(x)},${round(y - 1.3 * r)} ${round(x + 1.3 * r)},${round(y)} ${round(x)},${round(y + 1.3 * r)} ${round(x - 1.3 * r)},${round(y)}" fill="${color}"`);
+    case 'cross':
+      return close(`path d="M${round(x - r)} ${round(y - r)}L${round(x + r)} ${round(y + r)}M${round(x - r)} ${round(y + r)}L${round(x + r)} ${round(y - r)}" stroke="${color}" stroke-width="2" fill="none"`);
+  }
+}
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 
 function round(value: number): string {
@@ -145,21 +196,21 @@ interface Axis {
   readonly accepts: (value: number) => boolean;
 }
 
-function makeAxis(values: readonly number[], scale: 'linear' | 'log', domain: readonly [number, number] | undefined, from: number, to: number, nice: boolean): Axis {
+function makeAxis(values: readonly number[], scale: 'linear' | 'log', domain: readonly [number, number] | undefined, from: number, to: number, nice: boolean, fixedTicks?: readonly number[]): Axis {
   const accepts = (value: number): boolean => Number.isFinite(value) && (scale === 'linear' || value > 0);
   const usable = values.filter(accepts);
   let [min, max] = domain ?? [usable.length === 0 ? (scale === 'log' ? 1 : 0) : Math.min(...usable), usable.length === 0 ? (scale === 'log' ? 10 : 1) : Math.max(...usable)];
   if (scale === 'log') {
     if (!(min > 0) || !(max > 0)) throw new SparseError('E_ARGUMENT', `A log axis needs a positive range, received [${min}, ${max}].`, { field: 'domain', received: [min, max], allowed: '> 0' });
     if (min === max) [min, max] = [min / 2, max * 2];
-    const ticks = logTicks(min, max);
+    const ticks = fixedTicks === undefined ? logTicks(min, max) : fixedTicks.filter((tick) => tick >= min * (1 - 1e-9) && tick <= max * (1 + 1e-9));
     const lo = Math.log10(min);
     const span = Math.log10(max) - lo;
     return { accepts, ticks, toPixel: (value) => from + ((Math.log10(value) - lo) / span) * (to - from) };
   }
   if (min === max) [min, max] = min === 0 ? [-1, 1] : [min - Math.abs(min) * 0.1, max + Math.abs(max) * 0.1];
-  let ticks = linearTicks(min, max);
-  if (nice && domain === undefined && ticks.length >= 2) {
+  let ticks = fixedTicks === undefined ? linearTicks(min, max) : fixedTicks.filter((tick) => tick >= min && tick <= max);
+  if (nice && fixedTicks === undefined && domain === undefined && ticks.length >= 2) {
     const step = (ticks[1] ?? 0) - (ticks[0] ?? 0);
     if ((ticks[0] ?? min) > min) ticks = [Number(((ticks[0] ?? min) - step).toPrecision(12)), ...ticks];
     if ((ticks[ticks.length - 1] ?? max) < max) ticks = [...ticks, Number(((ticks[ticks.length - 1] ?? max) + step).toPrecision(12))];
@@ -205,11 +256,20 @@ export function linePlot(options: LinePlotOptions): string {
   const markers = options.markers ?? true;
   const xFormat = options.xTickFormat ?? ((value: number) => formatNumber(value, 3));
   const yFormat = options.yTickFormat ?? ((value: number) => formatNumber(value, 3));
-  const series = options.series.map((item, index) => ({ ...item, color: item.color ?? PALETTE[index % PALETTE.length] ?? '#000000', points: [...item.points].sort((a, b) => a.x - b.x) }));
+  const series = options.series.map((item, index) => ({
+    ...item,
+    color: item.color ?? PALETTE[index % PALETTE.length] ?? '#000000',
+    shape: markers ? (item.marker ?? SHAPES[index % SHAPES.length] ?? 'circle') : 'none',
+    dashArray: item.dash ?? (item.dashed === true ? '6 4' : undefined),
+    points: [...item.points].sort((a, b) => a.x - b.x),
+  }));
+  const noted = series.some((item) => item.points.some((point) => point.note !== undefined));
+  const noteLegend = noted && options.noteLegend !== undefined ? options.noteLegend : undefined;
 
-  const legendNames = series.map((item) => (item.name.length > 28 ? `${item.name.slice(0, 27)}…` : item.name));
+  const legendChars = width >= 900 ? 48 : 28;
+  const legendNames = [...series.map((item) => item.name), ...(noteLegend === undefined ? [] : [noteLegend])].map((name) => (name.length > legendChars ? `${name.slice(0, legendChars - 1)}…` : name));
   const showLegend = series.length > 1 || (series.length === 1 && series[0]?.name !== '');
-  const legendWidth = showLegend ? Math.min(220, 36 + 7 * Math.max(...legendNames.map((name) => name.length))) : 0;
+  const legendWidth = showLegend ? Math.min(width >= 900 ? 380 : 230, 46 + 7 * Math.max(...legendNames.map((name) => name.length))) : 0;
   const top = options.title === undefined ? 16 : 40;
   const left = 70;
   const bottom = height - (options.xLabel === undefined ? 36 : 56);
@@ -218,7 +278,7 @@ export function linePlot(options: LinePlotOptions): string {
   const xs = series.flatMap((item) => item.points.map((point) => point.x));
   const ys = series.flatMap((item) => item.points.flatMap((point) => [point.y, point.yMin ?? point.y, point.yMax ?? point.y]));
   const reversed = options.reverseX === true;
-  const xAxis = makeAxis(xs, xScale, options.xDomain, reversed ? right : left, reversed ? left : right, false);
+  const xAxis = makeAxis(xs, xScale, options.xDomain, reversed ? right : left, reversed ? left : right, false, options.xTicks);
   const yAxis = makeAxis(ys, yScale, options.yDomain, bottom, top, true);
   const px = (x: number): string => round(xAxis.toPixel(x));
   const py = (y: number): string => round(yAxis.toPixel(y));
@@ -250,9 +310,10 @@ export function linePlot(options: LinePlotOptions): string {
   const drawn = series.filter((item) => item.points.some(usable));
   if (drawn.length === 0) out.push(`<text x="${round((left + right) / 2)}" y="${round((top + bottom) / 2)}" text-anchor="middle" fill="#777777">no data</text>`);
 
+  // Bands first, then lines and markers, so that no band covers another series' line.
   series.forEach((item, index) => {
     const color = escapeXml(item.color);
-    out.push(`<g class="series" data-series="${index}">`);
+    out.push(`<g class="spread" data-series="${index}">`);
     // Spread: bands per run of consecutive points that have both bounds, or error bars.
     const spreadPoints = item.points.filter((point) => usable(point) && point.yMin !== undefined && point.yMax !== undefined && yAxis.accepts(point.yMin) && yAxis.accepts(point.yMax));
     if (spread === 'band') {
@@ -261,7 +322,7 @@ export function linePlot(options: LinePlotOptions): string {
         if (run.length >= 2) {
           const upper = run.map((point) => `${px(point.x)},${py(point.yMax ?? point.y)}`);
           const lower = [...run].reverse().map((point) => `${px(point.x)},${py(point.yMin ?? point.y)}`);
-          out.push(`<polygon class="band" points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none"/>`);
+          out.push(`<polygon class="band" points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.12" stroke="none"/>`);
         }
         run = [];
       };
@@ -277,6 +338,11 @@ export function linePlot(options: LinePlotOptions): string {
         out.push(`<path class="error-bar" d="M${round(x)} ${y0}V${y1}M${round(x - 4)} ${y0}H${round(x + 4)}M${round(x - 4)} ${y1}H${round(x + 4)}" stroke="${color}" stroke-width="1.2" fill="none"/>`);
       }
     }
+    out.push('</g>');
+  });
+  series.forEach((item, index) => {
+    const color = escapeXml(item.color);
+    out.push(`<g class="series" data-series="${index}">`);
     // The line, broken where a point cannot be drawn.
     const segments: string[] = [];
     let pen = false;
@@ -288,11 +354,14 @@ export function linePlot(options: LinePlotOptions): string {
       segments.push(`${pen ? 'L' : 'M'}${px(point.x)} ${py(point.y)}`);
       pen = true;
     }
-    if (segments.length > 0) out.push(`<path class="line" d="${segments.join('')}" fill="none" stroke="${color}" stroke-width="2"${item.dashed === true ? ' stroke-dasharray="6 4"' : ''} stroke-linejoin="round"/>`);
-    if (markers) {
-      for (const point of item.points.filter(usable)) {
-        out.push(`<circle cx="${px(point.x)}" cy="${py(point.y)}" r="3" fill="${color}"><title>${escapeXml(`${item.name}: x = ${formatNumber(point.x)}, y = ${formatNumber(point.y)}${point.yMin !== undefined && point.yMax !== undefined ? ` (${formatNumber(point.yMin)} to ${formatNumber(point.yMax)})` : ''}`)}</title></circle>`);
-      }
+    const dash = item.dashArray === undefined ? '' : ` stroke-dasharray="${escapeXml(item.dashArray)}"`;
+    if (segments.length > 0) out.push(`<path class="line" d="${segments.join('')}" fill="none" stroke="${color}" stroke-width="${item.lineWidth ?? 2}"${dash} stroke-linejoin="round"/>`);
+    for (const point of item.points.filter(usable)) {
+      const x = xAxis.toPixel(point.x);
+      const y = yAxis.toPixel(point.y);
+      const tooltip = `${item.name}: x = ${formatNumber(point.x)}, y = ${formatNumber(point.y)}${point.yMin !== undefined && point.yMax !== undefined ? ` (${formatNumber(point.yMin)} to ${formatNumber(point.yMax)})` : ''}${point.note === undefined ? '' : `; ${point.note}`}`;
+      out.push(markerSvg(item.shape, x, y, item.shape === 'circle' ? 3.5 : 3.2, color, tooltip));
+      if (point.note !== undefined) out.push(`<circle class="note" cx="${round(x)}" cy="${round(y)}" r="8" fill="none" stroke="#000000" stroke-width="1.5"><title>${escapeXml(tooltip)}</title></circle>`);
     }
     out.push('</g>');
   });
@@ -303,9 +372,16 @@ export function linePlot(options: LinePlotOptions): string {
     series.forEach((item, index) => {
       const y = top + 8 + index * 20;
       const color = escapeXml(item.color);
-      out.push(`<line x1="${x0}" y1="${y}" x2="${x0 + 22}" y2="${y}" stroke="${color}" stroke-width="2"${item.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`);
-      out.push(`<text x="${x0 + 28}" y="${y + 4}"><title>${escapeXml(item.name)}</title>${escapeXml(legendNames[index] ?? '')}</text>`);
+      const dash = item.dashArray === undefined ? '' : ` stroke-dasharray="${escapeXml(item.dashArray)}"`;
+      out.push(`<line x1="${x0}" y1="${y}" x2="${x0 + 30}" y2="${y}" stroke="${color}" stroke-width="${item.lineWidth ?? 2}"${dash}/>`);
+      out.push(markerSvg(item.shape, x0 + 15, y, item.shape === 'circle' ? 3.5 : 3.2, color));
+      out.push(`<text x="${x0 + 36}" y="${y + 4}"><title>${escapeXml(item.name)}</title>${escapeXml(legendNames[index] ?? '')}</text>`);
     });
+    if (noteLegend !== undefined) {
+      const y = top + 8 + series.length * 20;
+      out.push(`<circle class="note" cx="${x0 + 15}" cy="${y}" r="8" fill="none" stroke="#000000" stroke-width="1.5"/>`);
+      out.push(`<text x="${x0 + 36}" y="${y + 4}"><title>${escapeXml(noteLegend)}</title>${escapeXml(legendNames[series.length] ?? '')}</text>`);
+    }
     out.push('</g>');
   }
   out.push('</svg>');
