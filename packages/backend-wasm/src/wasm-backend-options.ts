@@ -26,6 +26,12 @@ export interface WasmBackendOptions {
   readonly threads?: number;
   /** Registers the faster matrix-product kernels ({@link installFastKernels}); default `true`. */
   readonly fastKernels?: boolean;
+  /**
+   * Threads of each trainer the `dense-trainer` engine starts, a positive integer (default 1; see
+   * `createDenseTrainerEngine`). More than one needs Node worker threads, or a cross-origin
+   * isolated browser page with the runtime in a Web Worker; the results are the same bits.
+   */
+  readonly denseTrainerThreads?: number;
 }
 
 /**
@@ -34,12 +40,15 @@ export interface WasmBackendOptions {
  */
 export function validateWasmBackendOptions(options: unknown): WasmBackendOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw configError('options', options, 'an object { wasmPaths?, threads?, fastKernels? }');
+    throw configError('options', options, 'an object { wasmPaths?, threads?, fastKernels?, denseTrainerThreads? }');
   }
-  const { wasmPaths, threads, fastKernels } = options as Record<string, unknown>;
+  const { wasmPaths, threads, fastKernels, denseTrainerThreads } = options as Record<string, unknown>;
   if (wasmPaths !== undefined) checkWasmPaths(wasmPaths);
   if (threads !== undefined && !(typeof threads === 'number' && Number.isInteger(threads) && threads >= 1)) {
     throw configError('threads', threads, 'a positive integer');
+  }
+  if (denseTrainerThreads !== undefined && !(typeof denseTrainerThreads === 'number' && Number.isInteger(denseTrainerThreads) && denseTrainerThreads >= 1)) {
+    throw configError('denseTrainerThreads', denseTrainerThreads, 'a positive integer');
   }
   if (fastKernels !== undefined && typeof fastKernels !== 'boolean') {
     throw configError('fastKernels', fastKernels, 'true or false');

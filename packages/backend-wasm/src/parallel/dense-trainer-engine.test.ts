@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainingEngines, createDenseMlp, createRuntime, fusedDense, heNormal, meanSoftmaxCrossEntropy, type NamedParameter, type SparseRuntime, type TrainableModel } from '@sparse/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { wasmBackend } from '../index.js';
+import { createDenseTrainerEngine, wasmBackend, type DenseTrainerEngine } from '../index.js';
 
 const SIZES = [12, 16, 8, 4] as const;
 
@@ -73,6 +73,17 @@ describe('the dense-trainer engine', () => {
       expect(error / scale).toBeLessThan(1e-4);
     });
     expect(dense[0]?.some((v) => v === 0)).toBe(true);
+  });
+
+  it("shares each step between the plugin's denseTrainerThreads threads, to the same bits as one thread", async () => {
+    const threaded = await createRuntime({ backend: 'wasm', plugins: [wasmBackend({ denseTrainerThreads: 2 })] });
+    expect((runtime.create(TrainingEngines, 'dense-trainer') as DenseTrainerEngine).threads).toBe(1);
+    expect((threaded.create(TrainingEngines, 'dense-trainer') as DenseTrainerEngine).threads).toBe(2);
+    const one = await train(runtime, 'dense-trainer', 4);
+    const two = await train(threaded, 'dense-trainer', 4);
+    two.forEach((values, i) => expect(Buffer.from(values.buffer).equals(Buffer.from((one[i] as Float32Array).buffer)), `parameter ${i}`).toBe(true));
+    expect(() => createDenseTrainerEngine({ threads: 0 })).toThrowError(expect.objectContaining({ code: 'E_CONFIG', message: expect.stringMatching(/threads must be a positive integer/) }));
+    expect(() => wasmBackend({ denseTrainerThreads: 1.5 })).toThrowError(/'denseTrainerThreads' must be a positive integer/);
   });
 
   it('refuses a model without dense layers, naming the engines that train it', () => {

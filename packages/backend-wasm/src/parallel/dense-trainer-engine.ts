@@ -72,10 +72,94 @@ function toAdamState(state: DenseTrainerAdamState, layers: DenseLayers): AdamSta
 }
 
 /**
- * The `dense-trainer` training engine: whole masked Adam steps of a dense ReLU network in
- * WebAssembly SIMD ({@link createDenseTrainer}, one thread), whatever the tfjs backend. It refuses
- * models without `denseLayers` and masks on anything but kernels. Adam's state goes in and out in
- * tfjs's layout, so a run can resume under another engine. The wasm backend's plugin registers it.
+ * Options of {@link createDenseTrainerEngine}.
+ *
+ * @example
+ * ```ts
+ * import type { DenseTrainerEngineOptions } from '@sparse/backend-wasm';
+ *
+ * const options: DenseTrainerEngineOptions = { threads: 2 };
+ * ```
+ */
+export interface DenseTrainerEngineOptions {
+  /**
+   * Threads of each trainer the engine starts (`DenseTrainerOptions.threads`), default 1. More
+   * than one needs Node worker threads, or a cross-origin isolated browser and a Web Worker. The
+   * results are the same bits for every count.
+   */
+  readonly threads?: number;
+}
+
+/**
+ * The `dense-trainer` engine ({@link TrainingEngine}) and the threads each of its trainers uses.
+ *
+ * @example
+ * ```ts
+ * import { createDenseTrainerEngine, type DenseTrainerEngine } from '@sparse/backend-wasm';
+ *
+ * const engine: DenseTrainerEngine = createDenseTrainerEngine({ threads: 2 });
+ * console.log(`${engine.name} on ${engine.threads} threads`);
+ * ```
+ */
+export interface DenseTrainerEngine extends TrainingEngine {
+  /** Threads sharing each step of every trainer it starts, the calling thread included. */
+  readonly threads: number;
+}
+
+/**
+ * Makes the `dense-trainer` training engine: whole masked Adam steps of a dense ReLU network in
+ * WebAssembly SIMD ({@link createDenseTrainer}), whatever the tfjs backend, each step shared by
+ * `threads` threads. It refuses models without `denseLayers` and masks on anything but kernels.
+ * Adam's state goes in and out in tfjs's layout, so a run can resume under another engine. The
+ * wasm backend's plugin registers it (its option `denseTrainerThreads` sets `threads`).
+ *
+ * @throws SparseError `E_CONFIG` when `threads` is not a positive integer. Where threads cannot
+ * run, `start` rejects with `E_BACKEND_UNAVAILABLE`.
+ *
+ * @example
+ * ```ts
+ * import { createDenseTrainerEngine } from '@sparse/backend-wasm';
+ *
+ * // In Node, or in a Web Worker of a cross-origin isolated page.
+ * const engine = createDenseTrainerEngine({ threads: 2 });
+ * ```
+ */
+export function createDenseTrainerEngine(options: DenseTrainerEngineOptions = {}): DenseTrainerEngine {
+  const threads = options.threads ?? 1;
+  if (!(Number.isInteger(threads) && threads >= 1)) {
+    throw new SparseError('E_CONFIG', `The dense-trainer engine's threads must be a positive integer; received ${String(threads)}.`, { field: 'threads', received: threads, allowed: 'an integer ≥ 1' });
+  }
+  return Object.freeze({
+    name: 'dense-trainer',
+    threads,
+    refusal,
+    async start(model, masks, startOptions) {
+      const problem = refusal(model, masks.keys());
+      if (problem !== undefined) throw problem;
+      const layers = model.denseLayers as DenseLayers;
+      const trainer = await createDenseTrainer({
+        layers: layers.map(({ kernel, bias }) => ({ kernel: kernel.variable, bias: bias.variable })),
+        masks: layers.map(({ kernel }) => masks.get(kernel.name) ?? null),
+        learningRate: startOptions.learningRate,
+        batchSize: startOptions.batchSize,
+        threads,
+        ...(startOptions.adam === undefined ? {} : { adam: toTrainerState(startOptions.adam, layers) }),
+      });
+      // As withMasks does for the other engines: the variables hold the masked weights from the start.
+      trainer.syncWeights();
+      return {
+        step: async ({ x, y }) => trainer.step(x, y),
+        sync: () => trainer.syncWeights(),
+        adamState: async () => toAdamState(trainer.adamState(), layers),
+        dispose: () => trainer.dispose(),
+      };
+    },
+  } satisfies DenseTrainerEngine);
+}
+
+/**
+ * The `dense-trainer` training engine on one thread ({@link createDenseTrainerEngine} with the
+ * defaults).
  *
  * @example
  * ```ts
@@ -86,27 +170,4 @@ function toAdamState(state: DenseTrainerAdamState, layers: DenseLayers): AdamSta
  * const engine = runtime.create(TrainingEngines, 'dense-trainer');
  * ```
  */
-export const denseTrainerEngine: TrainingEngine = Object.freeze({
-  name: 'dense-trainer',
-  refusal,
-  async start(model, masks, options) {
-    const problem = refusal(model, masks.keys());
-    if (problem !== undefined) throw problem;
-    const layers = model.denseLayers as DenseLayers;
-    const trainer = await createDenseTrainer({
-      layers: layers.map(({ kernel, bias }) => ({ kernel: kernel.variable, bias: bias.variable })),
-      masks: layers.map(({ kernel }) => masks.get(kernel.name) ?? null),
-      learningRate: options.learningRate,
-      batchSize: options.batchSize,
-      ...(options.adam === undefined ? {} : { adam: toTrainerState(options.adam, layers) }),
-    });
-    // As withMasks does for the other engines: the variables hold the masked weights from the start.
-    trainer.syncWeights();
-    return {
-      step: async ({ x, y }) => trainer.step(x, y),
-      sync: () => trainer.syncWeights(),
-      adamState: async () => toAdamState(trainer.adamState(), layers),
-      dispose: () => trainer.dispose(),
-    };
-  },
-} satisfies TrainingEngine);
+export const denseTrainerEngine: DenseTrainerEngine = createDenseTrainerEngine();

@@ -1,8 +1,7 @@
-import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { SparseError } from '@sparse/core';
 import { COMMAND, CONTROL, markFailed } from './barrier.js';
-import { launchWorker } from './launch-worker.js';
+import { trainerThreadLauncher, type TrainerThread } from './launch-worker.js';
 import { trainerLayout, type TrainerLayout } from './trainer-layout.js';
 import { BETA1, BETA2, TrainerParticipant } from './trainer-participant.js';
 import type { TrainerWorkerData } from './trainer-worker.js';
@@ -78,9 +77,12 @@ export interface DenseTrainerOptions {
   readonly adam?: DenseTrainerAdamState;
   /**
    * Threads that share each step, the calling thread included: `threads − 1` worker threads are
-   * started (Node only; they share the trainer's memory, so no data is copied between them).
-   * Default 1. At most the first layer's width. Use at most one per physical core: the threads
-   * meet several times per step and spin briefly while waiting for each other.
+   * started (Node worker threads in Node; module Web Workers in a browser, which needs a
+   * cross-origin isolated page and the trainer created in a Web Worker). They share the trainer's
+   * memory, so no data is copied between them. Default 1. At most the first layer's width. Use at
+   * most one per physical core: the threads meet several times per step and spin briefly while
+   * waiting for each other. The results do not depend on it: every thread count gives the same
+   * bits (each value is computed by one thread in one fixed order).
    */
   readonly threads?: number;
 }
@@ -197,7 +199,7 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
 /**
  * Trains a dense ReLU network with masks and Adam in its own WebAssembly memory with the SIMD
  * kernels of `@sparse/core` (`simdKernelsFor`), optionally sharing each step between
- * several threads (Node).
+ * several threads (Node worker threads, or Web Workers in a cross-origin isolated browser worker).
  *
  * The trainer copies the weights into one WebAssembly memory, padded to the products' 8-column
  * blocks, and runs a whole step there: each layer's `relu(h·W + b)` as one SIMD product with bias
@@ -239,11 +241,14 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
  * ```
  *
  * @throws SparseError `E_ARGUMENT` naming the option that is wrong; `E_BACKEND_UNAVAILABLE`
- * without WebAssembly SIMD, or for `threads > 1` outside Node.js or without shared memory; all
- * before any thread starts.
+ * without WebAssembly SIMD, or for `threads > 1` without worker threads or shared memory (a
+ * browser page that is not cross-origin isolated, or a page's main thread); all before any thread
+ * starts.
  */
 export async function createDenseTrainer(options: DenseTrainerOptions): Promise<DenseTrainer> {
   const { sizes, threads, layout } = checkOptions(options);
+  // Where and how threads start, checked before anything is allocated.
+  const launch = threads > 1 ? trainerThreadLauncher() : undefined;
   const masks = options.layers.map((_, l) => {
     const mask = options.masks?.[l];
     return mask === undefined || mask === null ? null : (mask.dataSync() as Float32Array);
@@ -254,30 +259,22 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
   // One thread needs no shared memory (browsers without cross-origin isolation have none).
   const control = new Int32Array(threads > 1 ? new SharedArrayBuffer(CONTROL.length * 4) : new ArrayBuffer(CONTROL.length * 4));
   const own = new TrainerParticipant(layout, 0, memory, control, options.learningRate);
-  const workers: Worker[] = [];
+  const workers: TrainerThread[] = [];
   const failures: unknown[] = [];
   try {
-    for (let index = 1; index < threads; index++) {
+    for (let index = 1; index < threads && launch !== undefined; index++) {
       const data: TrainerWorkerData = { layout, index, learningRate: options.learningRate, memory, control: control.buffer as SharedArrayBuffer };
-      workers.push(launchWorker('trainer-worker', data));
+      workers.push(launch(data));
     }
     await Promise.all(
-      workers.map(
-        (worker, i) =>
-          new Promise<void>((resolve, reject) => {
-            const onError = (error: unknown) => reject(new SparseError('E_BACKEND_UNAVAILABLE', `Worker thread ${i + 1} of the dense trainer did not start: ${error instanceof Error ? error.message : String(error)}`));
-            worker.once('error', onError);
-            worker.once('message', () => {
-              worker.off('error', onError);
-              resolve();
-            });
-          }),
+      workers.map((worker, i) =>
+        worker.ready.catch((error: unknown) => {
+          throw new SparseError('E_BACKEND_UNAVAILABLE', `Worker thread ${i + 1} of the dense trainer did not start: ${error instanceof Error ? error.message : String(error)}`);
+        }),
       ),
     );
     for (const worker of workers) {
-      // A trainer that is never disposed must not keep the process alive.
-      worker.unref();
-      worker.on('error', (error) => {
+      worker.onFailure((error) => {
         failures.push(error);
         markFailed(control);
       });

@@ -10,6 +10,7 @@ export interface FetchVerifiedRequest {
   readonly sha256: string | undefined;
   /** Where to cache the file (Node), or undefined for no cache. */
   readonly cachePath: string | undefined;
+  /** Called as a plain function, never as a method of this object: a browser's global `fetch` refuses any `this` but the global one. */
   readonly fetch: typeof fetch;
 }
 
@@ -24,9 +25,12 @@ export async function fetchVerified(request: FetchVerifiedRequest): Promise<Uint
     // A cached file that no longer verifies is downloaded again (and replaced).
     if (sha256 === undefined || (await sha256Hex(cached)) === sha256.toLowerCase()) return cached;
   }
+  // Detached: `request.fetch(url)` would call it with `this` = request, and a browser's global
+  // fetch throws "Illegal invocation" for that.
+  const fetchFile = request.fetch;
   let response: Response;
   try {
-    response = await request.fetch(url);
+    response = await fetchFile(url);
   } catch (error) {
     throw new SparseError('E_IO', `Cannot download ${url}: ${(error as Error).message}.`, { received: url }, { cause: error });
   }
