@@ -41,8 +41,14 @@ const skipReason =
 const aliases = new URL('../../packages/experiments/test/support/register-source-aliases.mjs', import.meta.url);
 const screenshot = join(repo, 'docs/images/playground.png');
 
-/** The short experiment the test runs: the "short" preset (quick LTH config, fewer rounds) with 2 rounds of 2 epochs and two seeds. */
+/**
+ * The short experiment the test runs: the "short" preset (quick LTH config, fewer rounds) with 2
+ * rounds of 2 epochs; two seeds on the page without isolation (one worker per seed, one thread
+ * each), one seed on the isolated page (so that on a 2-core machine its one worker's dense trainer
+ * gets both cores: 2 threads).
+ */
 const FORM = { preset: 'short', rounds: '2', epochs: '2', seeds: '0, 1' } as const;
+const FORM_ONE_SEED = { ...FORM, seeds: '0' } as const;
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
 
@@ -111,7 +117,7 @@ async function downloaded(page: Page, button: string, folder: string): Promise<s
 }
 
 /** Loads the page, fills the form as a person would, runs the experiment (optionally stopping and resuming it), and collects what it shows and offers. */
-async function runPage(browser: Browser, site: Site, folder: string, options: { readonly stopAndResume: boolean; readonly screenshot?: string }): Promise<PageRun> {
+async function runPage(browser: Browser, site: Site, folder: string, options: { readonly form: typeof FORM | typeof FORM_ONE_SEED; readonly stopAndResume: boolean; readonly screenshot?: string }): Promise<PageRun> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -149,10 +155,10 @@ async function runPage(browser: Browser, site: Site, folder: string, options: { 
       (window as unknown as { longTasks: number[] }).longTasks = seen;
       new PerformanceObserver((list) => seen.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask' });
     });
-    await page.selectOption('#preset', FORM.preset);
-    await page.fill('#rounds', FORM.rounds);
-    await page.fill('#epochs', FORM.epochs);
-    await page.fill('#seeds', FORM.seeds);
+    await page.selectOption('#preset', options.form.preset);
+    await page.fill('#rounds', options.form.rounds);
+    await page.fill('#epochs', options.form.epochs);
+    await page.fill('#seeds', options.form.seeds);
     await page.focus('#run');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.body.dataset['state'] === 'running', null, { timeout: 60_000 });
@@ -234,8 +240,8 @@ describe('the playground in Chromium', () => {
     const isolatedSite = await serve(root, true);
     const plainSite = await serve(root, false);
     sites.push(isolatedSite, plainSite);
-    const isolated = await runPage(browser as Browser, isolatedSite, folder, { stopAndResume: false, screenshot });
-    const plain = await runPage(browser as Browser, plainSite, folder, { stopAndResume: true });
+    const isolated = await runPage(browser as Browser, isolatedSite, folder, { form: FORM_ONE_SEED, stopAndResume: false });
+    const plain = await runPage(browser as Browser, plainSite, folder, { form: FORM, stopAndResume: true, screenshot });
 
     // Threads when isolated, one thread otherwise, as the page says.
     expect([isolated.isolated, isolated.binary]).toEqual(['true', 'threaded-simd']);
@@ -247,55 +253,62 @@ describe('the playground in Chromium', () => {
     expect(plain.trainerThreads).toBe(1);
     expect(plain.text).toContain('the dense trainer runs each training step on one thread per worker');
     expect(plain.trainerWorkers, 'no trainer Web Workers without isolation').toBe(0);
-    // Chromium's own count: each of the 2 × 7 training runs started its trainer's extra threads as Web Workers.
-    expect(isolated.trainerWorkers, 'dense-trainer Web Workers started').toBe(2 * 7 * (isolated.trainerThreads - 1));
+    // Chromium's own count: each of the 7 training runs of the one seed started its trainer's extra threads as Web Workers.
+    expect(isolated.trainerWorkers, 'dense-trainer Web Workers started').toBe(7 * (isolated.trainerThreads - 1));
     expect(isolated.errors).toEqual([]);
     expect(plain.errors).toEqual([]);
     // Training happens in workers: the page's own thread never blocks for long (a training loop on it would block for the
     // whole run, tens of seconds); the bound leaves room for a loaded machine, where a short task can wait for a core.
     expect(Math.max(isolated.longestTask, plain.longestTask), 'longest main-thread task (ms)').toBeLessThan(2000);
 
-    // The same config in Node, as `sparse run` runs it (2 seeds in 2 worker threads, wasm, dense-trainer).
-    expect(isolated.config).toEqual(plain.config);
-    expect(isolated.config).toMatchObject({ kind: 'lth', rounds: 2, epochsPerRound: 2, seeds: [0, 1], backend: 'wasm' });
-    const configPath = join(folder, 'config.json');
-    writeFileSync(configPath, JSON.stringify(isolated.config, null, 2));
-    let log = '';
-    const started = performance.now();
-    const outcome = await runExperimentFile({
-      path: configPath,
-      cwd: folder,
-      runsRoot: 'runs',
-      builtIns: [
-        { plugin: wasmBackend(), spec: builtInSpec('@sparse/backend-wasm', import.meta.url) },
-        { plugin: lthPlugin(), spec: builtInSpec('@sparse/lth', import.meta.url) },
-      ],
-      preload: [aliases],
-      log: (text) => void (log += text),
-      progress: { write: () => true, isTTY: false },
-    });
-    const nodeSeconds = (performance.now() - started) / 1000;
-    expect(log).toContain('engine dense-trainer');
+    // The same configs in Node, as `sparse run` runs them (seeds in worker threads, wasm, dense-trainer, one thread each).
+    expect(plain.config).toMatchObject({ kind: 'lth', rounds: 2, epochsPerRound: 2, seeds: [0, 1], backend: 'wasm' });
+    expect(isolated.config).toEqual({ ...plain.config, seeds: [0] });
+    const runNode = async (config: Record<string, unknown>, file: string) => {
+      const configPath = join(folder, file);
+      writeFileSync(configPath, JSON.stringify(config, null, 2));
+      let log = '';
+      const started = performance.now();
+      const outcome = await runExperimentFile({
+        path: configPath,
+        cwd: folder,
+        runsRoot: 'runs',
+        builtIns: [
+          { plugin: wasmBackend(), spec: builtInSpec('@sparse/backend-wasm', import.meta.url) },
+          { plugin: lthPlugin(), spec: builtInSpec('@sparse/lth', import.meta.url) },
+        ],
+        preload: [aliases],
+        log: (text) => void (log += text),
+        progress: { write: () => true, isTTY: false },
+      });
+      const seconds = (performance.now() - started) / 1000;
+      expect(log).toContain('engine dense-trainer');
+      return { runPath: outcome.runPath, seconds, results: readFileSync(join(outcome.runPath, 'results.json'), 'utf8'), metrics: readFileSync(join(outcome.runPath, 'metrics.jsonl'), 'utf8') };
+    };
+    const nodeOne = await runNode(isolated.config, 'config-one-seed.json');
+    const nodeTwo = await runNode(plain.config, 'config-two-seeds.json');
 
-    // Byte for byte the files `sparse run` wrote, in both modes (so across thread counts and with a stop).
-    const nodeResults = readFileSync(join(outcome.runPath, 'results.json'), 'utf8');
-    const nodeMetrics = readFileSync(join(outcome.runPath, 'metrics.jsonl'), 'utf8');
-    expect(isolated.results).toBe(nodeResults);
-    expect(plain.results).toBe(nodeResults);
-    expect(isolated.metrics).toBe(nodeMetrics);
-    expect(plain.metrics).toBe(nodeMetrics);
+    // Byte for byte the files `sparse run` wrote, in both modes (so across thread counts, environments and with a stop).
+    expect(isolated.results).toBe(nodeOne.results);
+    expect(isolated.metrics).toBe(nodeOne.metrics);
+    expect(plain.results).toBe(nodeTwo.results);
+    expect(plain.metrics).toBe(nodeTwo.metrics);
 
     // The plotted points are Node's unit summaries.
-    const units = (JSON.parse(nodeResults) as { units: { output: { seed: number; level: number; branch: string; remaining: number; testAccuracyAtEarlyStop: number; earlyStopIteration: number } }[] }).units.map((u) => u.output);
-    const expected = units.map((s) => ({ seed: String(s.seed), level: String(s.level), branch: s.branch, remaining: String(s.remaining), accuracy: String(s.testAccuracyAtEarlyStop), iteration: String(s.earlyStopIteration) }));
-    expect(units.length).toBe(2 * 7);
-    expect(isolated.rows).toEqual(expected);
-    expect(plain.rows).toEqual(expected);
+    const pointsOf = (results: string) =>
+      (JSON.parse(results) as { units: { output: { seed: number; level: number; branch: string; remaining: number; testAccuracyAtEarlyStop: number; earlyStopIteration: number } }[] }).units
+        .map((u) => u.output)
+        .map((s) => ({ seed: String(s.seed), level: String(s.level), branch: s.branch, remaining: String(s.remaining), accuracy: String(s.testAccuracyAtEarlyStop), iteration: String(s.earlyStopIteration) }));
+    expect(pointsOf(nodeTwo.results).length).toBe(2 * 7);
+    expect(isolated.rows).toEqual(pointsOf(nodeOne.results));
+    expect(plain.rows).toEqual(pointsOf(nodeTwo.results));
+    // Seed 0 trained on 2 threads in the browser and on 1 in Node: the same points.
+    expect(pointsOf(nodeTwo.results).filter((point) => point.seed === '0')).toEqual(pointsOf(nodeOne.results));
 
     // The masks download (u8 safetensors) is Node's ticket mask of the last level, read back with core's reader.
     const { header, tensors } = deserializeSafetensors(isolated.masks, 'masks download');
     const browserMasks = decodeMaskEntries(header.metadata, tensors, 'masks download');
-    const nodeMasks = await readMaskFile(join(outcome.runPath, 'masks/seed-0/level-02.safetensors'));
+    const nodeMasks = await readMaskFile(join(nodeOne.runPath, 'masks/seed-0/level-02.safetensors'));
     expect([...browserMasks.keys()]).toEqual([...nodeMasks.keys()]);
     for (const [name, mask] of nodeMasks) {
       expect(browserMasks.get(name)?.shape, name).toEqual(mask.shape);
@@ -322,17 +335,18 @@ describe('the playground in Chromium', () => {
     const figures = {
       machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})`,
       load: loadavg().map((value) => value.toFixed(2)).join(' '),
-      experiment: FORM,
+      experiment: { isolated: FORM_ONE_SEED, notIsolated: FORM },
       firstLoadBytes: isolated.firstLoadBytes,
       firstLoadBytesUnisolated: plain.firstLoadBytes,
-      nodeSeconds: Number(nodeSeconds.toFixed(2)),
+      nodeSecondsOneSeed: Number(nodeOne.seconds.toFixed(2)),
       browserSecondsIsolated: Number(isolated.seconds.toFixed(2)),
-      ratioIsolated: Number((isolated.seconds / nodeSeconds).toFixed(2)),
+      ratioIsolated: Number((isolated.seconds / nodeOne.seconds).toFixed(2)),
       threadsIsolated: isolated.threads,
       denseTrainerThreadsIsolated: isolated.trainerThreads,
       trainerWebWorkersIsolated: isolated.trainerWorkers,
+      nodeSecondsTwoSeeds: Number(nodeTwo.seconds.toFixed(2)),
       browserSecondsOneThread: Number(plain.seconds.toFixed(2)),
-      ratioOneThread: Number((plain.seconds / nodeSeconds).toFixed(2)),
+      ratioOneThread: Number((plain.seconds / nodeTwo.seconds).toFixed(2)),
       longestMainThreadTaskMs: Math.round(Math.max(isolated.longestTask, plain.longestTask)),
     };
     process.stdout.write(`playground figures: ${JSON.stringify(figures)}\n`);

@@ -369,10 +369,12 @@ async function start(): Promise<void> {
     return;
   }
   const config: LthExperimentConfig = reply.config;
-  // Cross-origin isolated, each worker's dense trainer starts threads of its own (2 or more), so
-  // fewer workers run at once: the threads stay within the cores (they spin while they wait for
-  // each other, and an oversubscribed core makes every step wait for a descheduled thread).
-  const count = Math.min(config.workers, config.seeds.length, window.crossOriginIsolated ? Math.max(1, Math.floor(cores / 2)) : cores);
+  // One worker per seed running at once, at most one per core; cross-origin isolated, each worker's
+  // dense trainer takes the cores the workers leave (⌊cores / workers⌋ threads): threads spin while
+  // they wait for each other, so more threads than cores would make every step wait for a
+  // descheduled one. Two seeds on two cores train side by side on one thread each; one seed on
+  // two cores trains on two threads.
+  const count = Math.min(config.workers, config.seeds.length, cores);
   const perSeed = reply.units.reduce((sum, unit) => sum + reply.iterations - unit.startStep, 0);
   const r: Run = {
     results: new RunResults(config, reply.units),

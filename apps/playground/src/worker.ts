@@ -27,13 +27,12 @@ let currentSeed: number | undefined;
 const gate = new PauseGate((paused) => emit({ type: paused ? 'paused' : 'resumed', seed: currentSeed }));
 
 /**
- * Threads of each dense trainer: its share of the worker's `threads` (`⌊cores / workers⌋`) but at
- * least 2 and at most 4 when the page is cross-origin isolated (shared memory lets the trainer
- * start Web Workers of its own; this worker may block in `Atomics.wait`), else 1. The results are
- * the same bits for every count.
+ * Threads of each dense trainer: the worker's share of the cores (`⌊cores / workers⌋`, at most 4)
+ * when the page is cross-origin isolated (shared memory lets the trainer start Web Workers of its
+ * own; this worker may block in `Atomics.wait`), else 1. The results are the same bits for every count.
  */
 function denseTrainerThreads(crossOriginIsolated: boolean, threads: number): number {
-  return crossOriginIsolated ? Math.min(4, Math.max(2, threads)) : 1;
+  return crossOriginIsolated ? Math.min(4, Math.max(1, threads)) : 1;
 }
 
 /** The binary tfjs-backend-wasm loaded and its pool size (read from the running backend), and the dense trainer's threads (read from the registered engine). */
