@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { runExperimentFile } from '@sparse/experiments';
 import type { CliCommand } from '../command.js';
-import { EXIT_USAGE } from '../command.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args/command-args.js';
 import { builtInPlugins } from '../plugins/built-in-plugins.js';
+import { answerHelpOrUsageError, answerMissingFile } from '../args/early-answer.js';
 
 const USAGE = 'sparse run CONFIG [--runs DIR] [--plugin SPEC]...';
 
@@ -67,18 +65,9 @@ export const runCommand: CliCommand = {
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv);
-    if ('help' in args) {
-      io.stdout(HELP);
-      return 0;
-    }
-    if ('error' in args) {
-      io.stderr(`sparse run: ${args.error}.\nUsage: ${USAGE}\n`);
-      return EXIT_USAGE;
-    }
-    if (!existsSync(resolve(io.cwd, args.config))) {
-      io.stderr(`sparse run: the config file ${JSON.stringify(args.config)} does not exist (looked at ${resolve(io.cwd, args.config)}).\nUsage: ${USAGE}\n`);
-      return EXIT_USAGE;
-    }
+    if ('help' in args || 'error' in args) return answerHelpOrUsageError(runCommand, args, io);
+    const missing = answerMissingFile(runCommand, 'config file', args.config, io);
+    if (missing !== undefined) return missing;
     await runExperimentFile({
       path: args.config,
       cwd: io.cwd,

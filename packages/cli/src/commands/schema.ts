@@ -3,10 +3,10 @@ import { join, resolve } from 'node:path';
 import { ExperimentKinds, experimentJsonSchema, writeFileAtomic } from '@sparse/experiments';
 import { SparseError } from '@sparse/core';
 import type { CliCommand } from '../command.js';
-import { EXIT_USAGE } from '../command.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args/command-args.js';
 import { commandRuntime } from '../plugins/command-runtime.js';
+import { answerHelpOrUsageError } from '../args/early-answer.js';
 
 const USAGE = 'sparse schema [KIND...] [--out-dir DIR] [--plugin SPEC]...';
 
@@ -57,14 +57,7 @@ export const schemaCommand: CliCommand = {
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv);
-    if ('help' in args) {
-      io.stdout(HELP);
-      return 0;
-    }
-    if ('error' in args) {
-      io.stderr(`sparse schema: ${args.error}.\nUsage: ${USAGE}\n`);
-      return EXIT_USAGE;
-    }
+    if ('help' in args || 'error' in args) return answerHelpOrUsageError(schemaCommand, args, io);
     const runtime = await commandRuntime(args.plugins, io, { backend: 'cpu' });
     const kinds = args.kinds.length > 0 ? args.kinds : runtime.names(ExperimentKinds);
     const schemas = kinds.map((kind) => [kind, `${JSON.stringify(experimentJsonSchema(runtime, kind), null, 2)}\n`] as const);

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { loadSweepFile, parseQueueUrl, prepareSweep, runSweepLocally, runSweepOnQueue, type SweepOutcome } from '@sparse/sweep';
 import type { CliCommand } from '../command.js';
-import { EXIT_FAILURE, EXIT_USAGE } from '../command.js';
+import { EXIT_FAILURE } from '../command.js';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args/command-args.js';
 import { builtInPlugins } from '../plugins/built-in-plugins.js';
+import { answerHelpOrUsageError, answerMissingFile } from '../args/early-answer.js';
 
 const USAGE = 'sparse sweep SWEEP.json [--runs DIR] [--parallel N] [--queue redis://HOST:PORT/N [--attempts N] [--backoff-ms MS]] [--plugin SPEC]...';
 
@@ -110,18 +109,9 @@ export const sweepCommand: CliCommand = {
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv);
-    if ('help' in args) {
-      io.stdout(HELP);
-      return 0;
-    }
-    if ('error' in args) {
-      io.stderr(`sparse sweep: ${args.error}.\nUsage: ${USAGE}\n`);
-      return EXIT_USAGE;
-    }
-    if (!existsSync(resolve(io.cwd, args.sweep))) {
-      io.stderr(`sparse sweep: the sweep file ${JSON.stringify(args.sweep)} does not exist (looked at ${resolve(io.cwd, args.sweep)}).\nUsage: ${USAGE}\n`);
-      return EXIT_USAGE;
-    }
+    if ('help' in args || 'error' in args) return answerHelpOrUsageError(sweepCommand, args, io);
+    const missing = answerMissingFile(sweepCommand, 'sweep file', args.sweep, io);
+    if (missing !== undefined) return missing;
     const address = args.queue === undefined ? undefined : parseQueueUrl(args.queue);
     const loaded = await loadSweepFile(args.sweep, io.cwd);
     const sweep = await prepareSweep({
