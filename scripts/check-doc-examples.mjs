@@ -15,7 +15,8 @@
 //    In the packages' READMEs (packages/*/README.md), whose other blocks are fragments of a larger
 //    text, only the blocks marked <!-- doc-example: run --> run (each package's runnable example).
 //
-// `--markdown` runs only check 2, `--tsdoc` only check 1; no flag runs both (`pnpm run docs`).
+// `--markdown` runs only check 2 (`pnpm docs:examples`, which .ci/run runs after the slow tier),
+// `--tsdoc` only check 1 (`pnpm run docs`, part of `pnpm verify`); no flag runs both.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
