@@ -1,8 +1,12 @@
 export { SPARSE_ERROR_CODES, SparseError, isSparseError, isSparseErrorCode, type SparseErrorCode, type SparseErrorDetails } from './errors.js';
 export { fatalErrorReport, reportFatalErrors } from './fatal-errors.js';
 export { createToken, type Token } from './token.js';
-export { Scorers, Pruners, Schedules, Regularizers, Patterns, Allocations, TrainingEngines, CoreTokens } from './tokens.js';
-export type { EngineStartOptions, EngineStepper, TrainableModel, TrainingEngine } from './contracts/training-engine.js';
+export { Scorers, Pruners, Schedules, Regularizers, Patterns, Allocations, TrainingEngines, MaskUpdateRules, CoreTokens } from './tokens.js';
+export type { EngineMaskAccess, EngineStartOptions, EngineStepper, TrainableModel, TrainingEngine } from './contracts/training-engine.js';
+export type { MaskUpdate, MaskUpdateLayer, MaskUpdateRequest, MaskUpdateRule } from './contracts/mask-update-rule.js';
+export { applyMaskUpdate, maskUpdateSeed, type MaskUpdateSummary } from './training/mask-update-step.js';
+export { checkMaskReplacement, type MaskReplacementTarget } from './training/mask-replacement.js';
+export { maskedOptimizerAccess, type MaskedOptimizerAccessOptions } from './training/masked-optimizer-access.js';
 export { captureAdamState, restoreAdamState, type AdamState } from './training/adam-state.js';
 export { optimizerEngine } from './training/optimizer-engine.js';
 
@@ -109,6 +113,8 @@ export type {
   BatchSource,
   EpochEndEvent,
   GradualPruning,
+  MaskUpdateEvent,
+  MaskUpdates,
   PruneEvent,
   PruneTargetOptions,
   ScoringExtras,

@@ -2,6 +2,7 @@ import type { Allocator } from './contracts/allocation.js';
 import type { PruningPattern } from './contracts/pattern.js';
 import type { Pruner } from './contracts/pruner.js';
 import type { TrainingEngine } from './contracts/training-engine.js';
+import type { MaskUpdateRule } from './contracts/mask-update-rule.js';
 import type { Regularizer } from './contracts/regularizer.js';
 import type { Schedule } from './contracts/schedule.js';
 import type { Scorer } from './contracts/scorer.js';
@@ -99,5 +100,19 @@ export const Allocations = defineImplementationKind<Allocator>('allocation', '@s
  * ```
  */
 export const TrainingEngines = defineImplementationKind<TrainingEngine>('training engine', '@sparse/core/TrainingEngine');
+
+/**
+ * Mask update rules of dynamic sparse training resolved by name (`rigl`, `set` from
+ * `@sparse/sparse-training`, or a plugin's own).
+ *
+ * @example
+ * ```ts
+ * import { MaskUpdateRules, createRuntime } from '@sparse/core';
+ *
+ * const runtime = await createRuntime({ backend: 'cpu' });
+ * console.log(runtime.names(MaskUpdateRules)); // empty until a plugin registers rules
+ * ```
+ */
+export const MaskUpdateRules = defineImplementationKind<MaskUpdateRule>('mask update rule', '@sparse/core/MaskUpdateRule');
 
 export { CoreTokens } from './runtime/core-tokens.js';

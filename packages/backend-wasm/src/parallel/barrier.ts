@@ -18,8 +18,8 @@ export const CONTROL = {
   length: 6,
 } as const;
 
-/** Commands the main thread gives the workers. */
-export const COMMAND = { step: 1, exit: 3 } as const;
+/** Commands the main thread gives the workers: a training step, a gradients-only pass (no update), or exit. */
+export const COMMAND = { step: 1, gradients: 2, exit: 3 } as const;
 
 /**
  * Checks of the shared word before a waiting participant sleeps (`Atomics.wait`): about 2 ms of

@@ -1,5 +1,5 @@
-import { SparseError, type AdamState, type TrainableModel, type TrainingEngine } from '@sparse/core';
-import { createDenseTrainer, type DenseTrainerAdamState } from './dense-trainer.js';
+import { SparseError, type AdamState, type EngineMaskAccess, type TrainableModel, type TrainingEngine } from '@sparse/core';
+import { createDenseTrainer, type DenseTrainer, type DenseTrainerAdamState } from './dense-trainer.js';
 
 type DenseLayers = NonNullable<TrainableModel['denseLayers']>;
 
@@ -72,6 +72,42 @@ function toAdamState(state: DenseTrainerAdamState, layers: DenseLayers): AdamSta
 }
 
 /**
+ * The {@link EngineMaskAccess} of a started dense trainer: weights and masks read straight from its
+ * memory, dense gradients by its own gradients-only pass (`kernelGradients`), new masks written in
+ * place (`replaceMasks`). Names are the masked kernels' parameter names, input layer first.
+ */
+function trainerMaskAccess(trainer: DenseTrainer, layers: DenseLayers): EngineMaskAccess {
+  const indices = layers.flatMap((_, l) => (trainer.masked[l] === true ? [l] : []));
+  const names = indices.map((l) => (layers[l] as DenseLayers[number]).kernel.name);
+  const byName = new Map(names.map((name, i) => [name, indices[i] as number]));
+  const kernelNames = layers.map(({ kernel }) => kernel.name);
+  const pick = (values: readonly (Float32Array | null)[]) => new Map(indices.map((l, i) => [names[i] as string, values[l] as Float32Array]));
+  return {
+    names,
+    shapes: new Map(indices.map((l, i) => [names[i] as string, [...(layers[l] as DenseLayers[number]).kernel.variable.shape]])),
+    readWeights: () => pick(trainer.readKernels()),
+    readMasks: () => pick(trainer.readMasks()),
+    denseGradients: async ({ x, y }) => pick(trainer.kernelGradients(x, y)),
+    replaceMasks(masks, grown) {
+      // Names here; the trainer checks the rest, naming the layers by their kernels.
+      const perLayer = <T>(map: ReadonlyMap<string, T>, field: string) => {
+        if (!(map instanceof Map)) throw new SparseError('E_ARGUMENT', `replaceMasks: ${field} must be a Map from parameter name to values.`, { field, received: typeof map, allowed: 'a Map' });
+        const list: (T | undefined)[] = layers.map(() => undefined);
+        for (const [name, value] of map) {
+          const l = byName.get(name);
+          if (l === undefined) {
+            throw new SparseError('E_ARGUMENT', `replaceMasks: '${name}' is not a masked parameter; masked parameters: ${names.join(', ')}.`, { field: `${field}.${name}`, received: name, allowed: names });
+          }
+          list[l] = value;
+        }
+        return list;
+      };
+      trainer.replaceMasks(perLayer(masks, 'masks'), perLayer(grown, 'grown'), kernelNames);
+    },
+  };
+}
+
+/**
  * Options of {@link createDenseTrainerEngine}.
  *
  * @example
@@ -110,7 +146,9 @@ export interface DenseTrainerEngine extends TrainingEngine {
  * Makes the `dense-trainer` training engine: whole masked Adam steps of a dense ReLU network in
  * WebAssembly SIMD ({@link createDenseTrainer}), whatever the tfjs backend, each step shared by
  * `threads` threads. It refuses models without `denseLayers` and masks on anything but kernels.
- * Adam's state goes in and out in tfjs's layout, so a run can resume under another engine. The
+ * Adam's state goes in and out in tfjs's layout, so a run can resume under another engine. Its
+ * steppers' `maskAccess` works in the trainer's memory (dense gradients by a gradients-only pass of
+ * its own SIMD kernels; grown entries' moments reset in place) on the kernels started with a mask. The
  * wasm backend's plugin registers it (its option `denseTrainerThreads` sets `threads`).
  *
  * @throws SparseError `E_CONFIG` when `threads` is not a positive integer. Where threads cannot
@@ -148,6 +186,7 @@ export function createDenseTrainerEngine(options: DenseTrainerEngineOptions = {}
       // As withMasks does for the other engines: the variables hold the masked weights from the start.
       trainer.syncWeights();
       return {
+        maskAccess: trainerMaskAccess(trainer, layers),
         step: async ({ x, y }) => trainer.step(x, y),
         sync: () => trainer.syncWeights(),
         adamState: async () => toAdamState(trainer.adamState(), layers),

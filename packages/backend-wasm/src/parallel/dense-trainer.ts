@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SparseError } from '@sparse/core';
+import { SparseError, checkMaskReplacement, type MaskReplacementTarget } from '@sparse/core';
 import { COMMAND, CONTROL, markFailed } from './barrier.js';
 import { trainerThreadLauncher, type TrainerThread } from './launch-worker.js';
 import { trainerLayout, type TrainerLayout } from './trainer-layout.js';
@@ -114,6 +114,30 @@ export interface DenseTrainer {
   syncWeights(): void;
   /** A copy of Adam's state now (moments, `t`, running powers), e.g. for a checkpoint. */
   adamState(): DenseTrainerAdamState;
+  /** Per layer, input first: whether its kernel has a mask (given one at creation); only those take new masks. */
+  readonly masked: readonly boolean[];
+  /** Copies of the kernels now (`[in, out]`, row-major; masked entries are 0), read from the trainer's memory without a sync. */
+  readKernels(): Float32Array[];
+  /** Copies of the kernels' masks now (`null` for an unmasked layer). */
+  readMasks(): (Float32Array | null)[];
+  /**
+   * The dense (unmasked) gradient of the mean loss of a batch with respect to every kernel at the
+   * current weights, computed in the trainer's memory by its own SIMD products and threads (a
+   * forward and backward pass without any update): nothing changes, `steps` included. The batch
+   * is given as to {@link step}. Costs about one step.
+   */
+  kernelGradients(x: tf.Tensor, y: tf.Tensor): Float32Array[];
+  /**
+   * Installs new masks between steps, per layer (`undefined` or `null`: unchanged): the mask
+   * buffer is overwritten, kernel entries whose new mask is 0 are zeroed with their Adam moments
+   * (which could only decay into slow subnormals), and each `grown` entry (ascending flat indices
+   * of entries going from mask 0 to 1) is zeroed with its Adam first and second moments. Steps and running powers are unchanged. Only layers created with a mask take
+   * one. With threads, the workers are idle between steps and see the new values at the next one.
+   *
+   * @param names - how error messages name the layers (default `layers[l]`).
+   * @throws SparseError `E_ARGUMENT` (core's `checkMaskReplacement`) before anything changes.
+   */
+  replaceMasks(masks: readonly (Float32Array | null | undefined)[], grown: readonly (Uint32Array | null | undefined)[], names?: readonly string[]): void;
   /** Stops the worker threads and frees the trainer's tensors. Idempotent. */
   dispose(): Promise<void>;
 }
@@ -255,6 +279,12 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
   });
   const memory = trainerMemory(layout.bytes, threads > 1);
   writeInitialValues(memory, layout, options.layers, masks);
+  // The masks in force, unpadded, kept on the host too: reads and checks need no pass over the memory.
+  const hostMasks = masks.map((mask) => (mask === null ? null : Float32Array.from(mask)));
+  // replaceMasks' list of the padded positions of the new masks' ones, all masked layers end to end, and
+  // the values it keeps (one layer's ones and padding at a time, kernel and both moments).
+  const onesScratch = new Uint32Array(hostMasks.reduce((total, mask) => total + (mask?.length ?? 0), 0));
+  const savedScratch = new Int32Array(3 * layout.layers.reduce((most, _, l) => Math.max(most, (sizes[l] as number) * (layout.padded[l + 1] as number)), 0));
   writeAdamState(memory, layout, options.adam);
   // One thread needs no shared memory (browsers without cross-origin isolation have none).
   const control = new Int32Array(threads > 1 ? new SharedArrayBuffer(CONTROL.length * 4) : new ArrayBuffer(CONTROL.length * 4));
@@ -287,8 +317,23 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
   const [inputs = 0] = sizes;
   const classes = sizes[sizes.length - 1] as number;
   const floats = new Float32Array(memory.buffer);
+  const words = new Int32Array(memory.buffer);
   let steps = options.adam?.steps ?? 0;
   let disposed = false;
+  const masked = layout.layers.map((buffers) => buffers.mask !== 0);
+  /** Checks a batch and copies it into the trainer's memory. */
+  const load = (x: tf.Tensor, y: tf.Tensor) => {
+    const rows = x.shape[0] ?? 0;
+    if (x.rank !== 2 || x.shape[1] !== inputs || !(rows >= 1 && rows <= options.batchSize) || x.dtype !== 'float32') {
+      throw argumentError('x', `shape [${x.shape.join(', ')}] ${x.dtype}`, `float32 [rows, ${inputs}], 1 ≤ rows ≤ ${options.batchSize}`, 'the batch has the wrong shape');
+    }
+    if (y.shape.join() !== [rows, classes].join() || (y.dtype !== 'float32' && y.dtype !== 'int32')) {
+      throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 or int32 one-hot [${rows}, ${classes}]`, 'the targets have the wrong shape');
+    }
+    floats.set(x.dataSync() as Float32Array, layout.x / 4);
+    floats.set(y.dataSync() as Float32Array, layout.y / 4);
+    Atomics.store(control, CONTROL.rows, rows);
+  };
   const command = (code: number) => {
     Atomics.store(control, CONTROL.command, code);
     Atomics.add(control, CONTROL.sequence, 1);
@@ -308,16 +353,7 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
     },
     step(x, y) {
       usable();
-      const rows = x.shape[0] ?? 0;
-      if (x.rank !== 2 || x.shape[1] !== inputs || !(rows >= 1 && rows <= options.batchSize) || x.dtype !== 'float32') {
-        throw argumentError('x', `shape [${x.shape.join(', ')}] ${x.dtype}`, `float32 [rows, ${inputs}], 1 ≤ rows ≤ ${options.batchSize}`, 'the batch has the wrong shape');
-      }
-      if (y.shape.join() !== [rows, classes].join() || (y.dtype !== 'float32' && y.dtype !== 'int32')) {
-        throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 or int32 one-hot [${rows}, ${classes}]`, 'the targets have the wrong shape');
-      }
-      floats.set(x.dataSync() as Float32Array, layout.x / 4);
-      floats.set(y.dataSync() as Float32Array, layout.y / 4);
-      Atomics.store(control, CONTROL.rows, rows);
+      load(x, y);
       if (threads > 1) command(COMMAND.step);
       try {
         own.step();
@@ -326,6 +362,65 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
         throw error;
       }
       steps += 1;
+    },
+    masked,
+    readKernels() {
+      usable();
+      return layout.layers.map((buffers, l) => unpad(floats, buffers.kernel, sizes[l] as number, sizes[l + 1] as number, layout.padded[l + 1] as number));
+    },
+    readMasks() {
+      usable();
+      return hostMasks.map((mask) => (mask === null ? null : mask.slice()));
+    },
+    kernelGradients(x, y) {
+      usable();
+      load(x, y);
+      if (threads > 1) command(COMMAND.gradients);
+      try {
+        own.gradients();
+      } catch (error) {
+        markFailed(control);
+        throw error;
+      }
+      return layout.layers.map((buffers, l) => unpad(floats, buffers.kernelGradient, sizes[l] as number, sizes[l + 1] as number, layout.padded[l + 1] as number));
+    },
+    replaceMasks(newMasks, grown, names) {
+      usable();
+      checkLists(hostMasks, newMasks, grown);
+      // One pass over each new mask, before anything changes: whether it holds only 0 and 1, and where
+      // (padded) its ones are, so that the writes below need no second pass.
+      let offset = 0;
+      let valid = true;
+      const ones = layout.layers.map((_, l) => {
+        const mask = newMasks[l];
+        const size = (sizes[l] as number) * (sizes[l + 1] as number);
+        if (!(mask instanceof Float32Array) || hostMasks[l] === null || mask.length !== size) return { from: offset, to: offset };
+        const from = offset;
+        const found = paddedOnes(mask, sizes[l + 1] as number, layout.padded[l + 1] as number, onesScratch, from);
+        if (found < 0) valid = false;
+        else offset = from + found;
+        return { from, to: offset };
+      });
+      checkReplacement(hostMasks, newMasks, grown, names, valid);
+      layout.layers.forEach((buffers, l) => {
+        const mask = newMasks[l];
+        if (mask === undefined || mask === null) return;
+        const [rows, columns, stride] = [sizes[l] as number, sizes[l + 1] as number, layout.padded[l + 1] as number];
+        const [maskAt, kernelAt, mAt, vAt] = [buffers.mask / 4, buffers.kernel / 4, buffers.kernelM / 4, buffers.kernelV / 4];
+        for (let i = 0; i < rows; i++) floats.set(mask.subarray(i * columns, (i + 1) * columns), maskAt + i * stride);
+        // Entries whose new mask is 0 (±0): weight and moments set to +0. Each buffer is zeroed whole,
+        // then the values of the entries whose new mask is 1 and of the rows' padding (untouched
+        // before) are put back, bit for bit (an Int32Array view of the memory).
+        const { from, to } = ones[l] as { from: number; to: number };
+        zeroExcept(words, [kernelAt, mAt, vAt], rows, columns, stride, onesScratch, from, to, savedScratch);
+        for (const index of grown[l] ?? []) {
+          const at = Math.floor(index / columns) * stride + (index % columns);
+          floats[kernelAt + at] = 0;
+          floats[mAt + at] = 0;
+          floats[vAt + at] = 0;
+        }
+        (hostMasks[l] as Float32Array).set(mask);
+      });
     },
     syncWeights() {
       usable();
@@ -362,6 +457,110 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
+}
+
+/** Checks that {@link DenseTrainer.replaceMasks}' lists have at most one entry per layer. */
+function checkLists(current: readonly (Float32Array | null)[], masks: readonly (Float32Array | null | undefined)[], grown: readonly (Uint32Array | null | undefined)[]): void {
+  const count = current.length;
+  for (const [field, list] of [['masks', masks], ['grown', grown]] as const) {
+    if (!Array.isArray(list) || list.length > count) {
+      throw argumentError(field, Array.isArray(list) ? `${list.length} entries` : list, `an array of at most ${count} entries, one per layer`, `${field} must have one entry per layer`);
+    }
+  }
+}
+
+/**
+ * Checks {@link DenseTrainer.replaceMasks}' arguments (layers named `names[l]`, default `layers[l]`) with core's
+ * `checkMaskReplacement`, before anything changes. `valuesChecked`: every new mask of a masked layer with the
+ * right length was found to hold only 0 and 1 (by {@link paddedOnes}), so core need not scan them again.
+ */
+function checkReplacement(
+  current: readonly (Float32Array | null)[],
+  masks: readonly (Float32Array | null | undefined)[],
+  grown: readonly (Uint32Array | null | undefined)[],
+  names: readonly string[] | undefined,
+  valuesChecked: boolean,
+): void {
+  const label = (l: number) => names?.[l] ?? `layers[${l}]`;
+  const targets = new Map<string, MaskReplacementTarget>();
+  current.forEach((mask, l) => {
+    if (mask !== null) targets.set(label(l), { size: mask.length, mask });
+  });
+  const byName = <T>(list: readonly (T | null | undefined)[]) => new Map(list.flatMap((value, l) => (value === undefined || value === null ? [] : [[label(l), value] as const])));
+  checkMaskReplacement(targets, byName(masks), byName(grown), 'replaceMasks', { valuesChecked });
+  if (!valuesChecked) throw new Error('replaceMasks: a new mask holds a value other than 0 and 1, yet checkMaskReplacement accepted it');
+}
+
+/**
+ * Writes to `out` from `at` the padded positions (`row · stride + column`) of `mask`'s ones, a
+ * `rows × columns` row-major mask; returns how many, or −1 when the mask holds anything but 0 and 1
+ * (±0 are 0). One pass over the float32 bits with no branch on the scattered ones: with
+ * `t = (b >>> 29) & 1` (1 for 1.0 = 0x3f800000, 0 for ±0), the value is valid exactly when `b` is
+ * 0x3f800000 (t = 1) or ±0 (t = 0).
+ */
+function paddedOnes(mask: Float32Array, columns: number, stride: number, out: Uint32Array, at: number): number {
+  const bits = new Int32Array(mask.buffer, mask.byteOffset, mask.length);
+  const rows = mask.length / columns;
+  let bad = 0;
+  let n = at;
+  for (let i = 0; i < rows; i++) {
+    const first = i * columns;
+    const row = i * stride;
+    for (let j = 0; j < columns; j++) {
+      const b = bits[first + j] as number;
+      const t = (b >>> 29) & 1;
+      bad |= (b ^ (-t & 0x3f800000)) & (0x7fffffff | (t << 31));
+      out[n] = row + j;
+      n += t;
+    }
+  }
+  return bad === 0 ? n - at : -1;
+}
+
+/**
+ * Sets to +0 every entry of the three padded `rows × columns` buffers at floats `at` (`stride` floats
+ * per row; a kernel and its two moments) except those at the positions `keep[from..to)` and the rows'
+ * padding, whose bits are kept: a copy of those, one `fill` per buffer, and the copy put back (far
+ * fewer writes than the zeros when few entries are kept).
+ */
+function zeroExcept(words: Int32Array, at: readonly [number, number, number], rows: number, columns: number, stride: number, keep: Uint32Array, from: number, to: number, saved: Int32Array): void {
+  const [a, b, c] = at;
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const p = keep[k] as number;
+    saved[n] = words[a + p] as number;
+    saved[n + 1] = words[b + p] as number;
+    saved[n + 2] = words[c + p] as number;
+    n += 3;
+  }
+  for (let i = 0; i < rows; i++) {
+    for (let p = i * stride + columns; p < (i + 1) * stride; p++) {
+      saved[n] = words[a + p] as number;
+      saved[n + 1] = words[b + p] as number;
+      saved[n + 2] = words[c + p] as number;
+      n += 3;
+    }
+  }
+  const end = rows * stride;
+  words.fill(0, a, a + end);
+  words.fill(0, b, b + end);
+  words.fill(0, c, c + end);
+  n = 0;
+  for (let k = from; k < to; k++) {
+    const p = keep[k] as number;
+    words[a + p] = saved[n] as number;
+    words[b + p] = saved[n + 1] as number;
+    words[c + p] = saved[n + 2] as number;
+    n += 3;
+  }
+  for (let i = 0; i < rows; i++) {
+    for (let p = i * stride + columns; p < (i + 1) * stride; p++) {
+      words[a + p] = saved[n] as number;
+      words[b + p] = saved[n + 1] as number;
+      words[c + p] = saved[n + 2] as number;
+      n += 3;
+    }
+  }
 }
 
 /** The largest WebAssembly (32-bit) memory: 65,536 pages of 64 KiB. */

@@ -75,6 +75,28 @@ export class TrainerParticipant {
     }
   }
 
+  /**
+   * This participant's share of a gradients-only pass on the batch in memory: the same forward
+   * and backward as {@link step}, leaving each kernel's dense (unmasked) gradient `∇W = hᵀ·δ` of
+   * the mean loss in its `kernelGradient` buffer, with no Adam update, no bias gradient and the
+   * running powers untouched. Weights, masks and moments are only read.
+   */
+  gradients(): void {
+    const { layout } = this;
+    this.rows = Atomics.load(this.control, CONTROL.rows);
+    const layerCount = layout.sizes.length - 1;
+    for (let l = 0; l < layerCount - 1; l++) {
+      this.forwardHidden(l);
+      this.meet();
+    }
+    this.forwardLastAndLoss();
+    this.meet();
+    for (let l = layerCount - 1; l >= 0; l--) {
+      this.backwardGradient(l);
+      this.meet();
+    }
+  }
+
   private meet(): void {
     if (this.layout.threads > 1) barrier(this.control, this.layout.threads);
   }
@@ -151,7 +173,8 @@ export class TrainerParticipant {
     }
   }
 
-  private backward(l: number, a: number, s: number): void {
+  /** Layer `l`'s gradients: this participant's columns of `δ_l` and its rows `[start, end)` of `∇W` (returned), no update. */
+  private backwardGradient(l: number): { start: number; end: number } {
     const { layout, kernels } = this;
     const { padded, sizes } = layout;
     const batch = this.rows;
@@ -167,9 +190,21 @@ export class TrainerParticipant {
         kernels.gemm_relu_grad(layout.deltas[l] as number + column, delta, layer.transposed + column, batch, 8 * (end - start), sizes[l + 1] as number, width, 1, inWidth, inWidth, input + column);
       }
     }
-    const { start, end } = this.rowShare(inWidth);
+    const rows = this.rowShare(inWidth);
+    if (rows.end > rows.start) kernels.gemm(layer.kernelGradient + 4 * rows.start * width, input + 4 * rows.start, delta, rows.end - rows.start, width, batch, 1, inWidth, width, width, 0);
+    return rows;
+  }
+
+  private backward(l: number, a: number, s: number): void {
+    const { layout, kernels } = this;
+    const { padded, sizes } = layout;
+    const batch = this.rows;
+    const layer = layout.layers[l] as TrainerLayout['layers'][number];
+    const width = padded[l + 1] as number;
+    const delta = layout.deltas[l + 1] as number;
+    // δ_l and this participant's rows of ∇W, then Adam on those rows at once (no one reads W until the next step).
+    const { start, end } = this.backwardGradient(l);
     if (end > start) {
-      kernels.gemm(layer.kernelGradient + 4 * start * width, input + 4 * start, delta, end - start, width, batch, 1, inWidth, width, width, 0);
       const offset = 4 * start * width;
       const n = (end - start) * width;
       if (layer.mask === 0) kernels.adam(layer.kernel + offset, layer.kernelGradient + offset, layer.kernelM + offset, layer.kernelV + offset, n, BETA1, 1 - BETA1, BETA2, 1 - BETA2, a, s, EPSILON);

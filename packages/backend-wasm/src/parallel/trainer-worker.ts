@@ -48,6 +48,7 @@ function serve(data: TrainerWorkerData, reply: (message: { ready: true }) => voi
       const command = Atomics.load(control, CONTROL.command);
       if (command === COMMAND.exit) break;
       if (command === COMMAND.step) participant.step();
+      else if (command === COMMAND.gradients) participant.gradients();
     }
   } catch (error) {
     markFailed(control);

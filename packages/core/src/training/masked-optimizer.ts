@@ -102,7 +102,8 @@ export class MaskedOptimizer extends tf.Optimizer {
   /** The epoch put in the {@link StepContext}; {@link train} keeps it current. */
   epoch: number | undefined;
 
-  private readonly parameters: readonly NamedParameter[];
+  /** The parameters it was given (masks are keyed by their names). */
+  readonly parameters: readonly NamedParameter[];
   private readonly penalized: readonly RegularizerBinding[];
   private readonly proximal: readonly RegularizerBinding[];
   private readonly learningRateOption: number | ((step: number) => number) | undefined;

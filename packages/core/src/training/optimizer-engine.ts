@@ -1,14 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TrainingEngine } from '../contracts/training-engine.js';
 import { captureAdamState, restoreAdamState } from './adam-state.js';
 import { fusedAdam } from './fused-adam.js';
 import { withMasks } from './masked-optimizer.js';
+import { maskedOptimizerAccess } from './masked-optimizer-access.js';
 
 /**
  * The engines that step through a tfjs optimizer: `stock` (`tf.train.adam` on the model's `loss`,
  * tfjs's own gradients) and `fused` (core's one-pass `fusedAdam` with the masks folded in, on the
  * model's `fusedLoss` when it has one), both wrapped by `withMasks`, which masks the variables at
  * once and re-applies the masks after every update. They train any model.
+ *
+ * Their steppers have a `maskAccess` ({@link maskedOptimizerAccess}): dense gradients of the
+ * loss the engine steps on (`fusedLoss` for `fused` when the model has one), and mask replacement
+ * with the grown entries' Adam moments reset. Mask tensors it makes are the engine's, disposed
+ * with it; the masks it was started with stay the caller's.
  *
  * @param kind - which of the two.
  *
@@ -36,6 +43,17 @@ export function optimizerEngine(kind: 'stock' | 'fused'): TrainingEngine {
         throw error;
       }
       const optimizer = withMasks(adam, { parameters: model.parameters, masks, initialStep: options.initialStep });
+      // Mask tensors made by replaceMasks: the engine's until replaced or disposed.
+      const owned = new Set<Tensor>();
+      const maskAccess = maskedOptimizerAccess(optimizer, {
+        loss: lossOf,
+        onMasksReplaced: (fresh, replaced) => {
+          for (const mask of fresh.values()) owned.add(mask);
+          for (const mask of replaced.values()) {
+            if (owned.delete(mask)) mask.dispose();
+          }
+        },
+      });
       return {
         step: async (batch) => {
           optimizer.minimize(() => lossOf(batch), false, variables);
@@ -44,7 +62,10 @@ export function optimizerEngine(kind: 'stock' | 'fused'): TrainingEngine {
         adamState: () => captureAdamState(adam),
         dispose: async () => {
           adam.dispose();
+          tf.dispose([...owned]);
+          owned.clear();
         },
+        maskAccess,
       };
     },
   } satisfies TrainingEngine);

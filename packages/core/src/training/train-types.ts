@@ -7,7 +7,9 @@ import type { Regularizer } from '../contracts/regularizer.js';
 import type { Schedule } from '../contracts/schedule.js';
 import type { Scorer, ScoringInput } from '../contracts/scorer.js';
 import type { SparsityTarget } from '../contracts/sparsity-target.js';
+import type { MaskUpdateRule } from '../contracts/mask-update-rule.js';
 import type { EngineStepper } from '../contracts/training-engine.js';
+import type { MaskUpdateSummary } from './mask-update-step.js';
 import type { RegularizerBinding } from './regularizer-binding.js';
 
 /**
@@ -92,6 +94,47 @@ export interface GradualPruning {
    * SynFlow, a fixed calibration `batch`).
    */
   readonly scoring?: ScoringExtras;
+}
+
+/**
+ * Dynamic sparse training inside {@link train}: before every step where
+ * `rule.isUpdateStep(step, totalSteps)`, the loop runs `applyMaskUpdate` on the engine's
+ * `maskAccess` (or, with `optimizer`, on the masked optimizer), with this step's batch and the
+ * seed `pruneStepSeed(seed, step)`: the rule's new masks go into force, grown weights and their
+ * optimizer slots are zeroed, each layer keeps its density (the rule's promise).
+ *
+ * @example
+ * ```ts
+ * import type { MaskUpdates, MaskUpdateRule } from '@sparse/core';
+ *
+ * declare const rigl: MaskUpdateRule;
+ * const maskUpdates: MaskUpdates = { rule: rigl, totalSteps: 4600 };
+ * ```
+ */
+export interface MaskUpdates {
+  /** The rule (core's `MaskUpdateRules` kind: `rigl`, `set`, or a plugin's own). */
+  readonly rule: MaskUpdateRule;
+  /**
+   * Steps the whole training runs, absolute (the rule's schedule ends relative to it). Default:
+   * `initialStep` plus the steps this call runs, when known (`steps`, or `epochs` over an array of
+   * batches); otherwise it must be given.
+   */
+  readonly totalSteps?: number;
+}
+
+/**
+ * What `onMaskUpdate` receives: the {@link MaskUpdateSummary} of the update and the epoch.
+ *
+ * @example
+ * ```ts
+ * import type { MaskUpdateEvent } from '@sparse/core';
+ *
+ * const onMaskUpdate = (event: MaskUpdateEvent) => console.log(`step ${event.step}: ${event.grown} entries grown`);
+ * ```
+ */
+export interface MaskUpdateEvent extends MaskUpdateSummary {
+  /** The current epoch (zero-based). */
+  readonly epoch: number;
 }
 
 /**
@@ -184,6 +227,8 @@ export interface TrainHooks {
   onEpochEnd?(event: EpochEndEvent): void | Promise<void>;
   /** After each mask update of gradual pruning. */
   onPrune?(event: PruneEvent): void | Promise<void>;
+  /** After each mask update of `maskUpdates` (dynamic sparse training), before that step's update. */
+  onMaskUpdate?(event: MaskUpdateEvent): void | Promise<void>;
   /** After the last step, also when aborted. */
   onTrainEnd?(result: TrainResult): void | Promise<void>;
 }
@@ -250,8 +295,9 @@ export interface TrainOptions {
   /**
    * Instead of `optimizer`: a started training engine (core's `TrainingEngine`, e.g.
    * `optimizerEngine('fused').start(model, masks, …)` or a backend's `dense-trainer`), whose
-   * `step(batch)` makes each update. The engine holds the masks it was started with, so `masks`,
-   * `pruning`, `regularizers` and `learningRate` are refused with it, and the step loss is not
+   * `step(batch)` makes each update. The engine holds the masks it was started with (changed only
+   * by `maskUpdates`, through its `maskAccess`), so `masks`, `pruning`, `regularizers` and
+   * `learningRate` are refused with it, and the step loss is not
    * available (`readLoss()` / `readMeanLoss()` throw). The caller owns it: `sync()` it in hooks
    * before reading the variables, and dispose it after `train` returns.
    */
@@ -266,6 +312,13 @@ export interface TrainOptions {
   readonly masks?: MaskSet;
   /** Gradual pruning. */
   readonly pruning?: GradualPruning;
+  /**
+   * Dynamic sparse training: a {@link MaskUpdateRule} changing the masks between steps. With
+   * `engine`, the engine must have a `maskAccess` (core's `stock` and `fused` engines and the wasm
+   * backend's `dense-trainer` do); with `optimizer`, the masks of `masks` are updated. Not with
+   * `pruning`.
+   */
+  readonly maskUpdates?: MaskUpdates;
   /** Regularizers (penalties added to the loss, proximal steps after each update). */
   readonly regularizers?: readonly (Regularizer | RegularizerBinding)[];
   /** Learning rate for proximal steps; default: the optimizer's `getConfig().learningRate`. */
@@ -282,15 +335,16 @@ export interface TrainOptions {
   readonly initialEpoch?: number;
   /** Dispose each batch's `x` and `y` after its step (for generators that make fresh tensors). Default `false`. */
   readonly disposeBatches?: boolean;
-  /** Run seed (integer ≥ 0); each prune's scorer gets {@link pruneStepSeed}`(seed, step)`. Default `0`. */
+  /** Run seed (integer ≥ 0); each prune's scorer and each mask update's rule gets {@link pruneStepSeed}`(seed, step)`. Default `0`. */
   readonly seed?: number;
 }
 
 /**
  * What {@link train} returns.
  *
- * Mask ownership: tensors in `masks` that were not in `options.masks` were made by the pruner
- * during training and now belong to the caller, who disposes them when done.
+ * Mask ownership: tensors in `masks` that were not in `options.masks` were made by the pruner (or
+ * by `maskUpdates`, with `optimizer`) during training and now belong to the caller, who disposes
+ * them when done.
  *
  * @example
  * ```ts
@@ -313,4 +367,6 @@ export interface TrainResult {
   readonly aborted: boolean;
   /** Number of mask updates done by gradual pruning. */
   readonly prunes: number;
+  /** Number of mask updates done by `maskUpdates`. */
+  readonly maskUpdates: number;
 }

@@ -3,9 +3,12 @@ import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Batch } from '../contracts/batch.js';
 import type { MaskSet } from '../contracts/mask.js';
 import { DEFAULT_PRUNABLE_ROLES, type NamedParameter } from '../contracts/parameter.js';
-import type { EngineStepper } from '../contracts/training-engine.js';
+import type { MaskUpdateRule } from '../contracts/mask-update-rule.js';
+import type { EngineMaskAccess, EngineStepper } from '../contracts/training-engine.js';
 import { SparseError } from '../errors.js';
 import { withMasks, type MaskedOptimizer } from './masked-optimizer.js';
+import { maskedOptimizerAccess } from './masked-optimizer-access.js';
+import { applyMaskUpdate, maskUpdateSeed } from './mask-update-step.js';
 import { pruneStepSeed } from './prune-step-seed.js';
 import type { BatchSource, GradualPruning, TrainOptions, TrainResult } from './train-types.js';
 
@@ -18,10 +21,13 @@ import type { BatchSource, GradualPruning, TrainOptions, TrainResult } from './t
  * 2. if `pruning.schedule.isUpdateStep(step)`: scores the pruned parameters (with this step's batch
  *    and the loss, or `pruning.scoring`), prunes them to `schedule.sparsityAt(step)`, swaps the
  *    masks and zeroes the newly pruned weights — before the step's update, as tfmot does;
- * 3. runs one optimizer update inside one `tf.tidy` (masked gradients, update, `w ← m ⊙ w`,
+ * 3. if `maskUpdates.rule.isUpdateStep(step, totalSteps)`: runs `applyMaskUpdate` on the engine's
+ *    `maskAccess` (or the masked optimizer's) with this step's batch and seed
+ *    `maskUpdateSeed(seed, step)`, then `hooks.onMaskUpdate` (dynamic sparse training: RigL, SET);
+ * 4. runs one optimizer update inside one `tf.tidy` (masked gradients, update, `w ← m ⊙ w`,
  *    proximal steps) — or, when `engine` is given instead of `optimizer`, awaits the started
  *    training engine's `step(batch)`;
- * 4. calls `hooks.onStepEnd` and `onProgress`.
+ * 5. calls `hooks.onStepEnd` and `onProgress`.
  *
  * Nothing is read back from the backend unless a hook asks (`readLoss()`, `readMeanLoss()`); the
  * loss tensor is only kept when `onStepEnd` or `onEpochEnd` exists. Mask tensors are reused until
@@ -78,6 +84,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           ...(options.learningRate === undefined ? {} : { learningRate: options.learningRate }),
         });
   const masksInForce = (): MaskSet => optimizer?.masks ?? new Map();
+  const maskUpdates = config.maskUpdates;
+  const access: EngineMaskAccess | undefined =
+    maskUpdates === undefined
+      ? undefined
+      : optimizer === undefined
+        ? engine?.maskAccess
+        : maskedOptimizerAccess(optimizer, {
+            loss: options.loss,
+            // As a prune: masks the loop made belong to it until replaced, then to the caller.
+            onMasksReplaced: (fresh, replaced) => {
+              for (const mask of fresh.values()) owned.add(mask);
+              for (const mask of replaced.values()) if (owned.delete(mask)) mask.dispose();
+            },
+          });
   const variables = parameters.map((p) => p.variable);
   const keepStepLoss = optimizer !== undefined && (hooks.onStepEnd !== undefined || hooks.onEpochEnd !== undefined);
   const started = performance.now();
@@ -85,6 +105,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let stepsDone = 0;
   let epochsDone = 0;
   let prunes = 0;
+  let updates = 0;
   let aborted = false;
   let lastPruneSparsity: number | undefined;
   let epochLoss: Scalar | undefined;
@@ -152,6 +173,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         const step = config.initialStep + stepsDone;
         if (pruning?.schedule.isUpdateStep(step) === true) await prune(step, epoch, batch);
+        if (maskUpdates !== undefined && access !== undefined && maskUpdates.rule.isUpdateStep(step, maskUpdates.totalSteps)) {
+          try {
+            const summary = await applyMaskUpdate(access, maskUpdates.rule, { step, totalSteps: maskUpdates.totalSteps, seed: maskUpdateSeed(config.seed, step), batch });
+            updates += 1;
+            await hooks.onMaskUpdate?.({ ...summary, epoch });
+          } catch (error) {
+            if (config.disposeBatches) tf.dispose([batch.x, batch.y]);
+            throw error;
+          }
+        }
         let stepLoss: Scalar | null = null;
         if (optimizer !== undefined) {
           stepLoss = runStep(optimizer, () => options.loss(batch), keepStepLoss, variables);
@@ -221,6 +252,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     masks: masksInForce(),
     aborted,
     prunes,
+    maskUpdates: updates,
   };
   await hooks.onTrainEnd?.(result);
   return result;
@@ -295,6 +327,7 @@ interface ResolvedTrainOptions {
   readonly hooks: NonNullable<TrainOptions['hooks']>;
   readonly signal: AbortSignal | undefined;
   readonly pruning: ResolvedPruning | undefined;
+  readonly maskUpdates: { readonly rule: MaskUpdateRule; readonly totalSteps: number } | undefined;
 }
 
 function validateTrainOptions(options: TrainOptions): ResolvedTrainOptions {
@@ -345,20 +378,54 @@ function validateTrainOptions(options: TrainOptions): ResolvedTrainOptions {
   const perEpoch = Array.isArray(batches) ? batches.length : undefined;
   const epochSteps = epochs !== undefined && perEpoch !== undefined ? epochs * perEpoch : undefined;
   const totalSteps = steps === undefined ? epochSteps : epochSteps === undefined ? steps : Math.min(steps, epochSteps);
+  const initialStep = optionalCount('initialStep', options.initialStep) ?? 0;
   return {
     parameters,
     batches,
     steps,
     epochs,
     totalSteps,
-    initialStep: optionalCount('initialStep', options.initialStep) ?? 0,
+    initialStep,
     initialEpoch: optionalCount('initialEpoch', options.initialEpoch) ?? 0,
     seed: validateSeed(options.seed),
     disposeBatches: options.disposeBatches === true,
     hooks: options.hooks ?? {},
     signal: options.signal,
     pruning: options.pruning === undefined ? undefined : validatePruning(options.pruning, parameters, names),
+    maskUpdates: options.maskUpdates === undefined ? undefined : validateMaskUpdates(options, totalSteps === undefined ? undefined : initialStep + totalSteps),
   };
+}
+
+/** Checks `maskUpdates`: a rule, a way to reach the masks (an engine's maskAccess or the optimizer's masks), the total steps. */
+function validateMaskUpdates(options: TrainOptions, knownTotal: number | undefined): { rule: MaskUpdateRule; totalSteps: number } {
+  const { maskUpdates } = options;
+  const rule = maskUpdates?.rule;
+  if (typeof rule !== 'object' || rule === null || typeof rule.isUpdateStep !== 'function' || typeof rule.update !== 'function' || typeof rule.needsGradients !== 'boolean') {
+    throw new SparseError('E_CONFIG', 'train: maskUpdates.rule must be a MaskUpdateRule (needsGradients, isUpdateStep() and update()), e.g. runtime.create(MaskUpdateRules, \'rigl\').', {
+      field: 'maskUpdates.rule',
+    });
+  }
+  if (options.pruning !== undefined) {
+    throw new SparseError('E_CONFIG', 'train: maskUpdates cannot be combined with pruning; both change the masks (use one).', { field: 'maskUpdates' });
+  }
+  if (options.engine !== undefined && options.engine.maskAccess === undefined) {
+    throw new SparseError(
+      'E_CONFIG',
+      "train: maskUpdates needs an engine whose stepper has a maskAccess (core's 'stock' and 'fused', the wasm backend's 'dense-trainer'); this engine has none.",
+      { field: 'engine', allowed: ['stock', 'fused', 'dense-trainer'] },
+    );
+  }
+  if (options.engine === undefined && (options.masks === undefined || options.masks.size === 0)) {
+    throw new SparseError('E_CONFIG', 'train: maskUpdates with optimizer needs masks: the rule updates the masks given in masks.', { field: 'masks' });
+  }
+  const totalSteps = optionalCount('maskUpdates.totalSteps', maskUpdates?.totalSteps) ?? knownTotal;
+  if (totalSteps === undefined) {
+    throw new SparseError('E_CONFIG', 'train: give maskUpdates.totalSteps; the steps of this run are not known in advance (no steps, and batches is not an array).', {
+      field: 'maskUpdates.totalSteps',
+      allowed: 'an integer ≥ 0',
+    });
+  }
+  return { rule, totalSteps };
 }
 
 function validatePruning(pruning: GradualPruning, parameters: readonly NamedParameter[], names: ReadonlySet<string>): ResolvedPruning {
