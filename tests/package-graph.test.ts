@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const FAMILIES = ['lth', 'group-envelope', 'activation', 'delta'];
+const FAMILIES = ['lth', 'group-envelope', 'activation', 'delta', 'sparse-training'];
 const BACKENDS = ['backend-wasm', 'backend-node'];
 
 /** What each package may import (other than itself). */

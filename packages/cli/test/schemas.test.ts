@@ -39,7 +39,7 @@ describe('schemas/', () => {
     const code = await schemaCommand.run(['--out-dir', out], { stdout: (t) => lines.push(t), stderr: (t) => lines.push(t), env: {}, cwd: repo });
     expect(code, lines.join('')).toBe(0);
     const generated = (await readdir(out)).sort();
-    expect(generated).toEqual(expect.arrayContaining(['activation.schema.json', 'delta.schema.json', 'group-envelope.schema.json', 'lth.schema.json']));
+    expect(generated).toEqual(expect.arrayContaining(['activation.schema.json', 'delta.schema.json', 'group-envelope.schema.json', 'lth.schema.json', 'pretrained-masks.schema.json', 'sparse-training.schema.json']));
     expect((await readdir(schemasDir)).sort()).toEqual(generated);
     for (const file of generated) {
       expect(await readFile(join(schemasDir, file), 'utf8'), `${file} is stale: run pnpm schemas`).toBe(await readFile(join(out, file), 'utf8'));
@@ -50,8 +50,10 @@ describe('schemas/', () => {
 describe('example configs', () => {
   it('exist for every kind, a quick one each', () => {
     const kinds = new Set(configs.map((path) => (JSON.parse(readFileSync(path, 'utf8')) as { kind: string }).kind));
-    expect([...kinds].sort()).toEqual(['activation', 'delta', 'group-envelope', 'lth']);
-    for (const kind of kinds) expect(configs.some((path) => path.includes(`examples/${kind}/`) && path.endsWith('-quick.json')), kind).toBe(true);
+    expect([...kinds].sort()).toEqual(['activation', 'delta', 'group-envelope', 'lth', 'pretrained-masks', 'sparse-training']);
+    // The two kinds of @sparse/sparse-training share its folder.
+    const folder = (kind: string): string => (kind === 'pretrained-masks' ? 'sparse-training' : kind);
+    for (const kind of kinds) expect(configs.some((path) => path.includes(`examples/${folder(kind)}/`) && path.endsWith('-quick.json')), kind).toBe(true);
   });
 
   it.each(configs.map((path) => [relative(repo, path), path]))('%s names its schema and passes the full check', async (_name, path) => {

@@ -11,8 +11,9 @@ const HELP = `Usage: ${USAGE}
 
 Runs the experiment described by CONFIG (a .json file, or a .js/.ts module with a default export).
 Its "kind" says which: lth (lottery tickets), group-envelope (k-level structured sparsity),
-activation (CATS / CHESS / top-k thresholds) or delta (DARE / DAREx delta pruning), or a kind a
-plugin adds. Examples: examples/<kind>/*.json. Every field, the implementations it names and
+activation (CATS / CHESS / top-k thresholds), delta (DARE / DAREx delta pruning),
+sparse-training (RigL, SET, static random, IMP, random search, N:M with gradient flow) or
+pretrained-masks (Lottery Jackpots, essential sparsity), or a kind a plugin adds. Examples: examples/<kind>/*.json. Every field, the implementations it names and
 their options are checked before anything is written; an invalid one is reported with its name,
 the value and the allowed values.
 
@@ -60,7 +61,7 @@ function parseArgs(argv: readonly string[]): RunArgs | { help: true } | { error:
  */
 export const runCommand: CliCommand = {
   name: 'run',
-  summary: 'Run an experiment config of any kind (lth, group-envelope, activation, delta): progress, results, reports.',
+  summary: 'Run an experiment config of any kind (lth, group-envelope, activation, delta, sparse-training, pretrained-masks): progress, results, reports.',
   usage: USAGE,
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {

@@ -4,6 +4,7 @@ import { lthPlugin } from '@sparse/lth';
 import { groupEnvelopePlugin } from '@sparse/group-envelope';
 import { activationPlugin } from '@sparse/activation';
 import { deltaPlugin } from '@sparse/delta';
+import { sparseTrainingPlugin } from '@sparse/sparse-training';
 import { builtInSpec, type BuiltInPlugin } from '@sparse/experiments';
 import type { SparsePlugin } from '@sparse/core';
 
@@ -15,11 +16,12 @@ const BUILT_INS: readonly (readonly [string, () => SparsePlugin])[] = [
   ['@sparse/group-envelope', groupEnvelopePlugin],
   ['@sparse/activation', activationPlugin],
   ['@sparse/delta', deltaPlugin],
+  ['@sparse/sparse-training', sparseTrainingPlugin],
 ];
 
 /**
- * The plugins every `sparse` command loads: the wasm and native backends and the four families
- * (lottery tickets, group envelope, activation sparsity, delta pruning), each with the spec worker
+ * The plugins every `sparse` command loads: the wasm and native backends and the five families
+ * (lottery tickets, group envelope, activation sparsity, delta pruning, sparse training), each with the spec worker
  * threads load it by.
  *
  * @example
