@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark side by side with its PyTorch equivalent, then one summary table
  * of ratios (ours/peer speed, >1 = ours faster) and bench/results/summary.json.
  *
- *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,compaction,sweep-queue,delta,group-envelope] [--update-docs]
+ *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,compaction,sweep-queue,sparse-training,delta,group-envelope] [--update-docs]
  *
  * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
  * With `--only`, the summary (and the docs block) keep the latest figures of the benchmarks that
@@ -75,6 +75,7 @@ if (selected('simd-peak')) jobs.push({ name: 'simd-peak', script: 'bench/simd-pe
 if (selected('selection')) jobs.push({ name: 'selection', script: 'bench/selection.ts', args: quickArgs });
 if (selected('compaction')) jobs.push({ name: 'compaction', script: 'bench/compaction.ts', args: quickArgs });
 if (selected('sweep-queue')) jobs.push({ name: 'sweep-queue', script: 'bench/sweep-queue.ts', args: quickArgs });
+if (selected('sparse-training')) jobs.push({ name: 'sparse-training', script: 'bench/sparse-training.ts', args: quickArgs });
 if (selected('delta')) {
   const script = deltaScript();
   jobs.push(
@@ -161,7 +162,7 @@ function runScript(script: string, args: readonly string[]): Promise<{ code: str
 // lines, "not available").
 const partial = summaryOnly || only !== undefined;
 if (partial) {
-  for (const name of ['training-wasm', 'training-cpu', 'selection', 'compaction']) {
+  for (const name of ['training-wasm', 'training-cpu', 'selection', 'compaction', 'sparse-training']) {
     if (!outcomes.some((o) => o.name === name) && readResults(name) !== undefined) outcomes.push({ name, status: 'ok' });
   }
   const previous = readResults<{ outcomes?: JobOutcome[] }>('summary')?.outcomes ?? [];
@@ -311,6 +312,18 @@ for (const result of selection?.results ?? []) {
     const core = result.ms['core valueAtRank'];
     checks.push({ goal: 'global threshold over 1e7 values under 30 ms (core)', value: `${fmt(core)} ms`, met: core === undefined ? undefined : core < 30 });
   }
+}
+
+// Issue 18: a RigL/SET mask update every 100 steps on the dense trainer (bench/sparse-training.ts).
+const sparseTraining = ran.has('sparse-training') ? readResults<{ overhead?: { isolatedOverhead?: { rigl: number; set: number }; wholeWindows?: { rigl: number; set: number } } }>('sparse-training') : undefined;
+if (sparseTraining?.overhead?.isolatedOverhead !== undefined) {
+  const { isolatedOverhead: alone, wholeWindows } = sparseTraining.overhead;
+  const percent = (x: number | undefined) => `${fmt(100 * (x ?? NaN), 2)} %`;
+  checks.push({
+    goal: 'mask-update overhead at ΔT = 100 under 3 % on the dense trainer (RigL, SET: update alone / 100 steps; whole windows)',
+    value: `${percent(alone.rigl)}, ${percent(alone.set)}; ${percent(wholeWindows?.rigl)}, ${percent(wholeWindows?.set)}`,
+    met: alone.rigl < 0.03 && alone.set < 0.03,
+  });
 }
 
 const foreign = readdirSync(RESULTS_DIR, { withFileTypes: true })
