@@ -38,6 +38,7 @@ export { CheckpointStore, type Checkpoint, type CheckpointInfo, type Snapshot } 
 export { RunDirectory, openRunDirectory, attachRunDirectory, runDirectoryName, type OpenRunOptions } from './run/run-directory.js';
 export { deriveSeedSha256, type SeedDeriver } from './run/seeds.js';
 export { checkTrainingMemory, type TrainingMemoryOptions } from './run/training-memory.js';
+export { resolveTrainingEngine } from './run/resolve-training-engine.js';
 export {
   runUnits,
   finalizeRun,

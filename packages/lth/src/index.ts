@@ -14,7 +14,7 @@ export { instability, type InstabilityOptions, type InstabilityResult } from './
 export { earlyStopping, type EarlyStop, type EvalRecord } from './training/early-stopping.js';
 export { createEvaluator, type Evaluation, type Evaluator } from './training/evaluator.js';
 export { trainRound, type BatchProvider, type RoundCheckpoint, type RoundResult, type TrainRoundOptions } from './training/train-round.js';
-export { resolveTrainingEngine } from './training/resolve-engine.js';
+export { resolveTrainingEngine } from '@sparse/experiments';
 
 export { lthPlugin, LTH_PLUGIN_ID, type LthPluginOptions } from './plugin.js';
 export { lthPlugin as default } from './plugin.js';

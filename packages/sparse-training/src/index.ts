@@ -25,7 +25,6 @@ export { largestMagnitudes } from './dst/grow-by-magnitude.js';
 export { dstEndStep, isDstUpdateStep, riglRule, setRule } from './dst/mask-update-rules.js';
 export { dstRuleOptionsSchema, parseDstRuleOptions, type DstRuleOptions } from './dst/rule-options.js';
 export { registerMaskUpdateRules } from './dst/register-mask-update-rules.js';
-export { resolveSparseTrainingEngine } from './training/resolve-engine.js';
 export { trainMaskedModel, type MaskedTrainingResult, type TrainMaskedModelOptions } from './training/train-masked-model.js';
 export { denseMethod, denseMethodOptionsSchema } from './methods/dense.js';
 export { dynamicMethodOptionsSchema, riglMethod, setMethod, staticMethod, staticMethodOptionsSchema } from './methods/from-scratch.js';

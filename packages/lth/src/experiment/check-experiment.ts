@@ -1,9 +1,9 @@
+import { resolveTrainingEngine } from '@sparse/experiments';
 import { SparseError, Scorers } from '@sparse/core';
 import { resolveFashionMnistDataset } from '@sparse/datasets';
 import type { ExperimentContext } from '@sparse/experiments';
 import { modeRules } from '../branches/mode.js';
 import { createMlp } from '../model/mlp.js';
-import { resolveTrainingEngine } from '../training/resolve-engine.js';
 import type { LthExperimentConfig } from './config.js';
 import { checkReplicateMemory } from './memory.js';
 import { planExperiment, type ExperimentPlan } from './plan.js';

@@ -12,6 +12,7 @@ import {
   type RunUnit,
   type UnitContext,
   type WorkerJobContext,
+  resolveTrainingEngine,
 } from '@sparse/experiments';
 import type { BranchRun } from '../branches/branch-run.js';
 import { runImpUnit } from '../branches/run-unit.js';
@@ -21,7 +22,6 @@ import type { ImpStore } from '../branches/store.js';
 import { createMlp, type LthModel } from '../model/mlp.js';
 import type { ParameterValues } from '../imp/parameter-values.js';
 import { createEvaluator } from '../training/evaluator.js';
-import { resolveTrainingEngine } from '../training/resolve-engine.js';
 import { trainRound } from '../training/train-round.js';
 import type { LthExperimentConfig } from './config.js';
 import { decodeRoundCheckpoint, encodeRoundCheckpoint, snapshotToValues, valuesToSnapshot } from './checkpoint-codec.js';

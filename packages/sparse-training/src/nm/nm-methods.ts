@@ -152,7 +152,7 @@ export function createNmMethod(name: NmMethodName, given: Readonly<Record<string
   const schema = schemas[name] as z.ZodType;
   if (schema === undefined) throw configErrorFromIssues([{ path: ['name'], message: `unknown N:M method ${JSON.stringify(name)}; allowed: ${NM_METHOD_NAMES.join(', ')}` }]);
   const options = parse(schema, given, name) as Record<string, unknown>;
-  const plan = name === 'nm-retrain' ? retrainPlan(options as NmRetrainOptions) : stePlan(name, options as SteOptions);
+  const plan = name === 'nm-retrain' ? retrainPlan(options as unknown as NmRetrainOptions) : stePlan(name, options as unknown as SteOptions);
   const details = { method: name, pattern: `${String(options['n'])}:${String(options['m'])}`, options: options as Record<string, string | number | boolean> };
   return {
     name,
@@ -160,12 +160,12 @@ export function createNmMethod(name: NmMethodName, given: Readonly<Record<string
     usesSparsity: false,
     plannedSteps: (budget) => budget.epochs * budget.stepsPerEpoch,
     async run(context: MethodContext): Promise<MethodResult> {
-      if (name === 'nm-retrain' && (options as NmRetrainOptions).route === 'engine') return runNmRetrainOnEngine(context, options as NmRetrainOptions, details);
+      if (name === 'nm-retrain' && (options as unknown as NmRetrainOptions).route === 'engine') return runNmRetrainOnEngine(context, options as unknown as NmRetrainOptions, details);
       const total = context.epochs * context.loader.stepsPerEpoch;
       const split =
         name === 'nm-retrain'
-          ? splitNmBudget(total, (options as NmRetrainOptions).denseFraction, 0)
-          : splitNmBudget(total, (options as SteOptions).denseFraction, (options as SteOptions).fineTuneFraction);
+          ? splitNmBudget(total, (options as unknown as NmRetrainOptions).denseFraction, 0)
+          : splitNmBudget(total, (options as unknown as SteOptions).denseFraction, (options as unknown as SteOptions).fineTuneFraction);
       const stages = name === 'nm-retrain' ? { denseSteps: split.denseSteps, retrainSteps: split.sparseSteps } : split;
       return runNmTraining(context, {
         ...plan,

@@ -137,7 +137,13 @@ export const sdgfOptions: z.ZodObject = sdgfOptionsDefinition;
  * const options: NmRetrainOptions = { n: 2, m: 4, denseFraction: 0.5, resetOptimizer: true, route: 'engine' };
  * ```
  */
-export type NmRetrainOptions = z.output<typeof nmRetrainOptionsDefinition>;
+export interface NmRetrainOptions {
+  readonly n: number;
+  readonly m: number;
+  readonly denseFraction: number;
+  readonly resetOptimizer: boolean;
+  readonly route: 'engine' | 'tfjs';
+}
 
 /**
  * Parsed `ste` and `sdgf` options.
@@ -149,7 +155,13 @@ export type NmRetrainOptions = z.output<typeof nmRetrainOptionsDefinition>;
  * const options: SteOptions = { n: 2, m: 4, denseFraction: 0.1, fineTuneFraction: 0.1, fineTuneMask: 'recompute' };
  * ```
  */
-export type SteOptions = z.output<typeof steOptionsDefinition>;
+export interface SteOptions {
+  readonly n: number;
+  readonly m: number;
+  readonly denseFraction: number;
+  readonly fineTuneFraction: number;
+  readonly fineTuneMask: 'recompute' | 'fixed';
+}
 
 /**
  * Parsed `sr-ste` options.
@@ -161,7 +173,9 @@ export type SteOptions = z.output<typeof steOptionsDefinition>;
  * const options: SrSteOptions = { n: 2, m: 4, denseFraction: 0.1, fineTuneFraction: 0.1, fineTuneMask: 'recompute', srDecay: 2e-4 };
  * ```
  */
-export type SrSteOptions = z.output<typeof srSteOptionsDefinition>;
+export interface SrSteOptions extends SteOptions {
+  readonly srDecay: number;
+}
 
 /**
  * Parsed `mdgf` options.
@@ -173,4 +187,17 @@ export type SrSteOptions = z.output<typeof srSteOptionsDefinition>;
  * const options: MdgfOptions = { n: 1, m: 8, denseFraction: 0.1, fineTuneFraction: 0.1, fineTuneMask: 'recompute', decay: 'linear', decayCoefficient: 2e-4 };
  * ```
  */
-export type MdgfOptions = z.output<typeof mdgfOptionsDefinition>;
+export interface MdgfOptions extends SteOptions {
+  readonly decay: 'linear' | 'exponential';
+  readonly decayCoefficient: number;
+}
+
+// The interfaces above are what the schemas parse to: a compile-time check in both directions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemasMatch: [
+  Same<NmRetrainOptions, Readonly<z.output<typeof nmRetrainOptionsDefinition>>>,
+  Same<SteOptions, Readonly<z.output<typeof steOptionsDefinition>>>,
+  Same<SrSteOptions, Readonly<z.output<typeof srSteOptionsDefinition>>>,
+  Same<MdgfOptions, Readonly<z.output<typeof mdgfOptionsDefinition>>>,
+] = [true, true, true, true];
+void schemasMatch;

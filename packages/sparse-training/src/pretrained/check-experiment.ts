@@ -1,7 +1,6 @@
 import { SparseError, createDenseMlp, glorotNormal } from '@sparse/core';
 import { resolveFashionMnistDataset } from '@sparse/datasets';
-import { checkTrainingMemory, type ExperimentContext } from '@sparse/experiments';
-import { resolveSparseTrainingEngine } from '../training/resolve-engine.js';
+import { checkTrainingMemory, type ExperimentContext, resolveTrainingEngine } from '@sparse/experiments';
 import type { PretrainedMasksConfig } from './config.js';
 import { prunedKernels } from './units.js';
 
@@ -60,8 +59,8 @@ export function checkPretrainedMasksExperiment(config: PretrainedMasksConfig, co
   checkTrainingMemory({ field: 'model.layerSizes', model: `[${sizes.join(', ')}]`, parameters: weights, activations: sizes.reduce((sum, width) => sum + width, 0), batchSize: Math.max(config.batchSize, config.search.batchSize), replicates: 1, backend: context.runtime.backend });
   const model = createDenseMlp({ layerSizes: sizes, initializer: glorotNormal, seed: 0 });
   try {
-    resolveSparseTrainingEngine(context.runtime, config.engine, model, []);
-    if (config.fineTune.epochs > 0) resolveSparseTrainingEngine(context.runtime, config.engine, model, prunedKernels(config));
+    resolveTrainingEngine(context.runtime, config.engine, model, []);
+    if (config.fineTune.epochs > 0) resolveTrainingEngine(context.runtime, config.engine, model, prunedKernels(config));
   } finally {
     model.dispose();
   }

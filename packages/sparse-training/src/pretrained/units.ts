@@ -1,3 +1,4 @@
+import { resolveTrainingEngine } from '@sparse/experiments';
 import * as tf from '@tensorflow/tfjs-core';
 import { SparseError, createDenseMlp, glorotNormal, type SparseRuntime } from '@sparse/core';
 import type { RunDirectory, TensorRecord, UnitContext } from '@sparse/experiments';
@@ -6,7 +7,6 @@ import type { SetEvaluator } from '../experiment/evaluator.js';
 import { createFrozenMlp, type FrozenMlp } from '../jackpots/frozen-mlp.js';
 import { searchJackpot } from '../jackpots/jackpot-search.js';
 import { magnitudeMasks, prunedCounts } from '../jackpots/magnitude-masks.js';
-import { resolveSparseTrainingEngine } from '../training/resolve-engine.js';
 import type { PretrainedMasksConfig } from './config.js';
 import type { PretrainedReplicate } from './data.js';
 import type { EssentialResult, JackpotEpochResult, PretrainResult, SparsityResult } from './results.js';
@@ -61,7 +61,7 @@ export async function runPretrainUnit(seed: number, environment: UnitEnvironment
   const { config, runtime, data } = environment;
   const model = createDenseMlp({ layerSizes: config.model.layerSizes, initializer: glorotNormal, seed, purpose: 'init' });
   try {
-    const engine = resolveSparseTrainingEngine(runtime, config.engine, model, []);
+    const engine = resolveTrainingEngine(runtime, config.engine, model, []);
     const curve: { epoch: number; validation: number }[] = [];
     await trainWithEngine({
       model,
@@ -193,7 +193,7 @@ export async function runSparsityUnit(seed: number, sparsity: number, environmen
       for (const [name, mask] of magnitudeMask) start.set(name, (weights.get(name) as Float32Array).map((w, i) => (mask[i] === 1 ? w : 0)));
       const model = createDenseMlp({ layerSizes: config.model.layerSizes, weights: start });
       try {
-        const engine = resolveSparseTrainingEngine(runtime, config.engine, model, kernels);
+        const engine = resolveTrainingEngine(runtime, config.engine, model, kernels);
         const before = config.search.learningRates.length * searchSteps;
         await trainWithEngine({ model, engine, masks: magnitudeMask, loader: data.search, epochs: config.fineTune.epochs, learningRate: config.fineTune.learningRate, signal: context.signal, onStep: (done) => environment.progress(before + done) });
         fineTune = { validation: evaluate(data.validation, model.forward), test: evaluate(data.test, model.forward), epochs: config.fineTune.epochs, engine: engine.name };

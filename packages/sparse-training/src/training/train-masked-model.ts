@@ -1,7 +1,7 @@
+import { resolveTrainingEngine } from '@sparse/experiments';
 import * as tf from '@tensorflow/tfjs-core';
 import { SparseError, applyMaskUpdate, maskUpdateSeed, refName, type DenseMlp, type EngineStepper, type MaskSet, type MaskUpdateRule, type MaskUpdateSummary, type TrainingEngine } from '@sparse/core';
 import type { MethodContext } from '../contracts/method.js';
-import { resolveSparseTrainingEngine } from './resolve-engine.js';
 
 /**
  * Options of {@link trainMaskedModel}.
@@ -108,7 +108,7 @@ export async function trainMaskedModel(options: TrainMaskedModelOptions): Promis
   }
   checkMasks(model, masks);
   const names = [...masks.keys()];
-  const engine = options.engine ?? resolveSparseTrainingEngine(context.runtime, context.engine, model, names);
+  const engine = options.engine ?? resolveTrainingEngine(context.runtime, context.engine, model, names);
   const shapes = new Map(model.parameters.map((p) => [p.name, p.variable.shape]));
   const maskTensors: MaskSet = new Map(names.map((name) => [name, tf.tensor(masks.get(name) as Float32Array, shapes.get(name) as number[], 'float32')]));
   const stepsBefore = options.stepsBefore ?? 0;

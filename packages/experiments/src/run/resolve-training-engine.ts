@@ -6,7 +6,7 @@ const PREFERRED = 'dense-trainer';
 const FALLBACK = 'fused';
 
 /**
- * The training engine a round runs on, built through the runtime: the one `ref` names (`"stock"`,
+ * The training engine a run trains on, built through the runtime: the one `ref` names (`"stock"`,
  * `{ "name": …, …options }`), which must accept the model with masks on `maskNames`; or, without
  * `ref`, `dense-trainer` when the runtime has it (the wasm backend's plugin registers it) and it
  * accepts the model, else `fused`.
@@ -21,11 +21,11 @@ const FALLBACK = 'fused';
  *
  * @example
  * ```ts
- * import { createRuntime } from '@sparse/core';
- * import { createMlp, resolveTrainingEngine } from '@sparse/lth';
+ * import { createDenseMlp, createRuntime, heNormal } from '@sparse/core';
+ * import { resolveTrainingEngine } from '@sparse/experiments';
  *
  * const runtime = await createRuntime({ backend: 'cpu' });
- * const model = createMlp({ layerSizes: [784, 300, 100, 10], seed: 0 });
+ * const model = createDenseMlp({ layerSizes: [784, 300, 100, 10], initializer: heNormal, seed: 0 });
  * const engine = resolveTrainingEngine(runtime, undefined, model, ['fc1/kernel', 'fc2/kernel', 'fc3/kernel']);
  * console.log(engine.name); // fused: no dense-trainer without the wasm backend's plugin
  * model.dispose();
