@@ -17,6 +17,7 @@ export { createPruneRuntime } from './prune/prune-runtime.js';
 export { commandRuntime, loadCommandPlugins, pluginFlagValues } from './plugins/command-runtime.js';
 export { parseCommandArgs, repeatedFlag, type CommandArgs, type FlagSpec } from './args/command-args.js';
 export { parseDecimal } from './args/decimal.js';
+export { echoArgument } from './args/echo-argument.js';
 export { canCreateFiles } from './args/writable-folder.js';
 export { writeAllOrNothing } from './prune/staged-outputs.js';
 export { checkPruneMemory } from './prune/prune-memory.js';

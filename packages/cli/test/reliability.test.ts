@@ -167,6 +167,15 @@ describe('regular expressions too large to compile (found by the fuzz suite)', (
   });
 });
 
+describe('unexpected arguments are echoed cut (found by the slow fuzz tier, seed 656942842)', () => {
+  it.each([['run', 'bad.json'], ['sweep', 'bad.json'], ['worker', '--queue', 'redis://127.0.0.1:1/0']])('sparse %s with an unexpected 100,000-character argument after -- is a usage error in one short line', async (command, ...rest) => {
+    const result = await run([command, ...rest, '--', `--plugin=${'v'.repeat(100_000)}`], folder.path);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(new RegExp(`^sparse ${command}: unexpected argument ".*"… \\(100009 characters\\)`));
+    expect(Math.max(...result.stderr.split('\n').map((line) => line.length))).toBeLessThan(2000);
+  });
+});
+
 describe('long flag values are echoed cut (found by the fuzz suite)', () => {
   it('sparse prune --backend with a 100,000-character name is a usage error of one short line', async () => {
     const result = await run(['prune', '--in', 'w.safetensors', '--out', 'be.safetensors', '--sparsity', '0.5', `--backend=${'v'.repeat(100_000)}`], folder.path);

@@ -1,6 +1,7 @@
 import { runExperimentFile } from '@sparse/experiments';
 import type { CliCommand } from '../command.js';
 import type { CliIo } from '../io.js';
+import { echoArgument } from '../args/echo-argument.js';
 import { parseCommandArgs } from '../args/command-args.js';
 import { builtInPlugins } from '../plugins/built-in-plugins.js';
 import { answerHelpOrUsageError, answerMissingFile } from '../args/early-answer.js';
@@ -44,7 +45,7 @@ function parseArgs(argv: readonly string[]): RunArgs | { help: true } | { error:
   if (parsed.help) return { help: true };
   const [config, ...extra] = parsed.positionals;
   if (config === undefined) return { error: 'missing CONFIG (e.g. examples/lth/lenet-fashion-mnist-quick.json)' };
-  if (extra.length > 0) return { error: `unexpected argument ${JSON.stringify(extra[0])}; give one CONFIG` };
+  if (extra.length > 0) return { error: `unexpected argument ${echoArgument(extra[0] ?? '')}; give one CONFIG` };
   return { config, runs: parsed.values['runs']?.[0] ?? '.runs', plugins: parsed.values['plugin'] ?? [] };
 }
 

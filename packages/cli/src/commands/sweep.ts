@@ -2,6 +2,7 @@ import { loadSweepFile, parseQueueUrl, prepareSweep, runSweepLocally, runSweepOn
 import type { CliCommand } from '../command.js';
 import { EXIT_FAILURE } from '../command.js';
 import type { CliIo } from '../io.js';
+import { echoArgument } from '../args/echo-argument.js';
 import { parseCommandArgs } from '../args/command-args.js';
 import { builtInPlugins } from '../plugins/built-in-plugins.js';
 import { answerHelpOrUsageError, answerMissingFile } from '../args/early-answer.js';
@@ -63,7 +64,7 @@ function parseArgs(argv: readonly string[]): SweepArgs | { help: true } | { erro
   if (parsed.help) return { help: true };
   const [sweep, ...extra] = parsed.positionals;
   if (sweep === undefined) return { error: 'missing SWEEP.json (e.g. examples/sweeps/lth-rates-quick.json)' };
-  if (extra.length > 0) return { error: `unexpected argument ${JSON.stringify(extra[0])}; give one SWEEP.json` };
+  if (extra.length > 0) return { error: `unexpected argument ${echoArgument(extra[0] ?? '')}; give one SWEEP.json` };
   const parallel = positiveInteger(parsed.values['parallel']?.[0], '--parallel', 256);
   const attempts = positiveInteger(parsed.values['attempts']?.[0], '--attempts', 100);
   const backoff = positiveInteger(parsed.values['backoff-ms']?.[0], '--backoff-ms', 3_600_000);

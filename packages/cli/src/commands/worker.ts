@@ -3,6 +3,7 @@ import { parseQueueUrl, startSweepWorker } from '@sparse/sweep';
 import type { CliCommand } from '../command.js';
 import { EXIT_USAGE } from '../command.js';
 import type { CliIo } from '../io.js';
+import { echoArgument } from '../args/echo-argument.js';
 import { parseCommandArgs } from '../args/command-args.js';
 import { builtInPlugins } from '../plugins/built-in-plugins.js';
 
@@ -62,7 +63,7 @@ export const workerCommand: CliCommand = {
       io.stderr(`sparse worker: ${text}.\nUsage: ${USAGE}\n`);
       return EXIT_USAGE;
     };
-    if (parsed.positionals.length > 0) return fail(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+    if (parsed.positionals.length > 0) return fail(`unexpected argument ${echoArgument(parsed.positionals[0] ?? '')}`);
     const queue = parsed.values['queue']?.[0];
     if (queue === undefined) return fail('missing --queue redis://HOST:PORT/N');
     const lockText = parsed.values['lock-ms']?.[0];
