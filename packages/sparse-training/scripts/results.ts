@@ -41,7 +41,7 @@ async function main(args: string[]): Promise<void> {
     const config = JSON.parse(await readFile(join(runPath, 'config.json'), 'utf8')) as { dataset: FashionMnistDatasetConfig; validationSize: number; trainSize?: number; testSize?: number };
     const dataset = resolveFashionMnistDataset(config.dataset, { cwd: repo, configPath: resolve(repo, configFile) });
     const counts = { train: Math.min(config.trainSize ?? Infinity, dataset.trainCount - config.validationSize), test: Math.min(config.testSize ?? Infinity, dataset.testCount) };
-    const provenance = await importRunResults({ runPath, name, configFile, counts, command: `pnpm sparse run ${configFile}`, outDir: flag(rest, '--out') ?? DATA });
+    const provenance = await importRunResults({ runPath, name, configFile, counts, command: `sparse run ${configFile}`, outDir: flag(rest, '--out') ?? DATA });
     process.stdout.write(`imported ${provenance.runDirectory} as ${name}\n`);
     return;
   }
