@@ -1,3 +1,4 @@
+import { seedStats } from '../experiment/seed-stats.js';
 import type { PlotSeries, Report, ReportSection, Table } from '@sparse/experiments';
 import type { PretrainedMasksConfig } from './config.js';
 import type { EssentialResult, PretrainResult, PretrainedUnitResult, SparsityResult } from './results.js';
@@ -22,12 +23,8 @@ export interface PretrainedReportInput {
   readonly counts: { readonly train: number; readonly test: number };
 }
 
-const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-const sd = (values: readonly number[]): number => {
-  if (values.length < 2) return 0;
-  const m = mean(values);
-  return Math.sqrt(values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1));
-};
+const mean = (values: readonly number[]): number => seedStats(values).mean;
+const sd = (values: readonly number[]): number => seedStats(values).sd;
 const pct = (value: number): string => (100 * value).toFixed(2);
 /** `mean ± sd` in percent (sample sd over seeds; no ± for one seed). */
 const spread = (values: readonly number[]): string => (values.length === 0 ? '' : values.length === 1 ? pct(values[0] as number) : `${pct(mean(values))} ± ${pct(sd(values))}`);

@@ -14,7 +14,8 @@ import {
 } from '@sparse/experiments';
 import { checkPretrainedMasksExperiment } from './check-experiment.js';
 import type { PretrainedMasksConfig } from './config.js';
-import { loadPretrainedData, pretrainedReplicate, type PretrainedReplicate } from './data.js';
+import { loadExperimentData } from '../experiment/data.js';
+import { pretrainedReplicate, type PretrainedReplicate } from './data.js';
 import { planPretrainedUnits, unitWork } from './plan.js';
 import { buildPretrainedMasksReport, pretrainedResultsTable } from './report.js';
 import type { PretrainedUnitResult } from './results.js';
@@ -46,7 +47,7 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
 export async function runPretrainedMasksExperiment(config: PretrainedMasksConfig, context: ExperimentContext): Promise<ExperimentOutcome> {
   const checked = checkPretrainedMasksExperiment(config, context);
   const units = planPretrainedUnits(config);
-  const data = await loadPretrainedData(config, checked.dir);
+  const data = await loadExperimentData(config, checked.dir);
   const run = await openRunDirectory({ root: context.runsRoot, name: config.name, config });
   let replicate: { readonly seed: number; readonly data: PretrainedReplicate } | undefined;
   const dataFor = (seed: number): PretrainedReplicate => {
