@@ -4,6 +4,7 @@
  * a command of the CLI in-process in a sandbox folder and checks the harness's properties (time
  * bound, documented exit code, one clean message without a stack, no file changed by a failure).
  */
+import { readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import { SparseError, encodeTensorData, isSparseError, openSafetensors, writeSaf
 // @sparse/cli does not depend on @sparse/datasets; its IDX reader is fuzzed here so that one summary holds every family.
 import { encodeIdx, readIdx } from '../../../datasets/src/index.js';
 import { FIXTURES, tempFolder } from '../support.js';
+
+/** What `sparse schema` writes, one file per registered kind: the committed schemas/ (schemas.test.ts keeps it equal). */
+const SCHEMA_FILES = readdirSync(new URL('../../../../schemas/', import.meta.url)).filter((file) => file.endsWith('.schema.json'));
 import { fuzzCase, tally, writeSummary } from './harness.js';
 import { applyEdits, commandLine, configEdit, configText, corruptIdx, corruptSafetensors, fileForm, hostileValue, idxCorruption, safetensorsCorruption, type Json } from './generators.js';
 
@@ -114,7 +118,7 @@ export function defineFuzzSuite(tier: FuzzTier): void {
             const valuesOf = (flag: string): string[] => argv.flatMap((arg, i) => (argv[i - 1] === flag ? [arg] : arg.startsWith(`${flag}=`) ? [arg.slice(flag.length + 1)] : []));
             const clean = (path: string): string => join(path).replace(/^\.\//, '');
             const outputs = [...valuesOf('--out'), ...valuesOf('--masks')].map(clean);
-            const schemaOutputs = command === 'schema' ? valuesOf('--out-dir').flatMap((outDir) => ['lth', 'group-envelope', 'activation', 'delta'].map((kind) => clean(join(outDir, `${kind}.schema.json`)))) : [];
+            const schemaOutputs = command === 'schema' ? valuesOf('--out-dir').flatMap((outDir) => SCHEMA_FILES.map((file) => clean(join(outDir, file)))) : [];
             await fuzzCase(`flags:${command}`, argv, sandbox.path, { timeoutMs: tier.caseTimeoutMs, outputs: [...outputs, ...schemaOutputs] });
             await rm(join(sandbox.path, 'out'), { recursive: true, force: true });
             await mkdir(join(sandbox.path, 'out'));

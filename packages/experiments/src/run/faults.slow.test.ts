@@ -8,10 +8,11 @@
  * skipped, saying so, when `mount` is refused.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSourceAliases, toyJobMain } from '../../test/support/paths.js';
@@ -124,6 +125,10 @@ describe('faults during a run', () => {
     // Root writes through permissions, and a tmpfs with files open cannot be remounted read-only:
     // as root, the run is done by an unprivileged user (nobody, 65534), whose folder is chmod-ed.
     const uid = process.getuid?.() === 0 ? 65_534 : undefined;
+    if (uid !== undefined) {
+      const closed = foldersClosedToOthers(fileURLToPath(new URL('../../../../', import.meta.url)));
+      if (closed !== undefined) context.skip(`the unprivileged user cannot load the repository's modules: ${closed} is not searchable by others (clone it under a folder with o+x)`);
+    }
     const root = join(dir, 'unwritable');
     await mkdir(root);
     if (uid !== undefined) {
@@ -153,3 +158,11 @@ describe('faults during a run', () => {
     expect(treeDifferences(expected, await readTree(join(root, runName)))).toEqual([]);
   });
 });
+
+/** The first folder from `path` up to / that other users cannot search (no o+x), or `undefined`. */
+function foldersClosedToOthers(path: string): string | undefined {
+  for (let folder = resolve(path); ; folder = dirname(folder)) {
+    if ((statSync(folder).mode & 0o001) === 0) return folder;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
