@@ -79,3 +79,8 @@ export {
   type MetricTableSpec,
   type MetricFilter,
 } from './report/run-report.js';
+
+export { seedStats, aboveBeyondNoise, type SeedStats } from './results/seed-stats.js';
+export { compareSeeds, claimVerdict, type Comparison } from './results/verdict.js';
+export { importRunResults, readResultsData, type ResultsProvenance } from './results/raw-results.js';
+export { provenanceMarkdown } from './results/provenance-markdown.js';

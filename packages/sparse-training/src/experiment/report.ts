@@ -1,6 +1,6 @@
 import { type Report, type ReportBlock, type Table } from '@sparse/experiments';
 import type { SparseTrainingExperimentConfig } from './config.js';
-import { seedStats } from './seed-stats.js';
+import { seedStats } from '@sparse/experiments';
 import type { SparseTrainingUnitResult } from './unit-result.js';
 
 /**

@@ -1,4 +1,4 @@
-import { seedStats } from '../experiment/seed-stats.js';
+import { seedStats } from '@sparse/experiments';
 import type { PlotSeries, Report, ReportSection, Table } from '@sparse/experiments';
 import type { PretrainedMasksConfig } from './config.js';
 import type { EssentialResult, PretrainResult, PretrainedUnitResult, SparsityResult } from './results.js';

@@ -1,5 +1,5 @@
 import type { SparseTrainingUnitResult } from '../experiment/unit-result.js';
-import { claimVerdict, compareSeeds } from './verdict.js';
+import { claimVerdict, compareSeeds } from '@sparse/experiments';
 
 /**
  * Which rows a claim compares: a method label (exact, or a pattern) at a target sparsity (`null`

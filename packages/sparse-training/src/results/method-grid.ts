@@ -1,5 +1,5 @@
 import type { Table } from '@sparse/experiments';
-import { seedStats } from '../experiment/seed-stats.js';
+import { seedStats } from '@sparse/experiments';
 import type { SparseTrainingUnitResult } from '../experiment/unit-result.js';
 
 const pct = (value: number): string => (100 * value).toFixed(2);

@@ -3,9 +3,9 @@ import type { PretrainedMasksConfig } from '../pretrained/config.js';
 import { buildPretrainedMasksReport } from '../pretrained/report.js';
 import type { EssentialResult, PretrainedUnitResult, SparsityResult } from '../pretrained/results.js';
 import type { ClaimResult } from './claims.js';
-import type { ResultsProvenance } from './raw-results.js';
+import type { ResultsProvenance } from '@sparse/experiments';
 import { claimsTable } from './sparse-training-page.js';
-import { claimVerdict, compareSeeds } from './verdict.js';
+import { claimVerdict, compareSeeds } from '@sparse/experiments';
 
 const pts = (value: number): string => (100 * value).toFixed(2);
 const WIDE_MARGIN = 0.1;

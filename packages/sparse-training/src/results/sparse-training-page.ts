@@ -1,9 +1,9 @@
 import { renderMarkdownReport, renderMarkdownTable, type PlotSeries, type Report, type ReportBlock, type Table } from '@sparse/experiments';
-import { seedStats } from '../experiment/seed-stats.js';
+import { seedStats } from '@sparse/experiments';
 import type { SparseTrainingUnitResult } from '../experiment/unit-result.js';
 import { evaluateClaim, type ClaimResult, type ClaimSpec } from './claims.js';
 import { methodGrid } from './method-grid.js';
-import type { ResultsProvenance } from './raw-results.js';
+import { provenanceMarkdown as provenanceLines, type ResultsProvenance } from '@sparse/experiments';
 
 /**
  * One committed data set of the page: its rows and where they came from.
@@ -201,15 +201,7 @@ export function setupText(data: PageData): string {
  * ```
  */
 export function provenanceMarkdown(data: PageData, dataLink: string): string {
-  const p = data.provenance;
-  const engines = [...new Set(data.rows.map((row) => row.engine))].join(', ');
-  const config = p.config as { backend?: unknown; seeds?: unknown };
-  return [
-    `- **${p.name}**: \`${p.command}\``,
-    `  - config [${p.configFile}](../../${p.configFile}), run directory \`${p.runDirectory}\` (config hash ${p.runDirectory.slice(-12)}); backend ${String(config.backend)}; engines ${engines}; seeds ${JSON.stringify(config.seeds)}`,
-    `  - machine: ${p.machine.cpu}, ${p.machine.cores} cores, ${p.machine.memoryGiB} GiB, ${p.machine.platform}, Node ${p.machine.node}; load average at import ${p.loadAverage.map((v) => fixed(v)).join(' / ')}; imported ${p.importedAt}`,
-    `  - raw results: [${dataLink}.jsonl](${dataLink}.jsonl) (${data.rows.length} units), provenance [${dataLink}.provenance.json](${dataLink}.provenance.json)`,
-  ].join('\n');
+  return provenanceLines(data.provenance, { dataLink, units: data.rows.length, engines: [...new Set(data.rows.map((row) => row.engine))] });
 }
 
 /**

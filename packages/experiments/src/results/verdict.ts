@@ -1,4 +1,4 @@
-import { seedStats, type SeedStats } from '../experiment/seed-stats.js';
+import { seedStats, type SeedStats } from './seed-stats.js';
 
 /**
  * How one method compared with another over seeds:
@@ -8,7 +8,7 @@ import { seedStats, type SeedStats } from '../experiment/seed-stats.js';
  *
  * @example
  * ```ts
- * import type { Comparison } from '@sparse/sparse-training';
+ * import type { Comparison } from '@sparse/experiments';
  *
  * const comparison: Comparison = 'within-noise';
  * ```
@@ -20,7 +20,7 @@ export type Comparison = 'above' | 'below' | 'within-noise';
  *
  * @example
  * ```ts
- * import { compareSeeds } from '@sparse/sparse-training';
+ * import { compareSeeds } from '@sparse/experiments';
  *
  * const { comparison, gap } = compareSeeds([0.88, 0.881, 0.879], [0.86, 0.861, 0.859]);
  * console.log(comparison, (100 * gap).toFixed(2)); // above 2.00
@@ -45,7 +45,7 @@ export function compareSeeds(a: readonly number[], b: readonly number[]): { read
  *
  * @example
  * ```ts
- * import { claimVerdict } from '@sparse/sparse-training';
+ * import { claimVerdict } from '@sparse/experiments';
  *
  * console.log(claimVerdict('within-noise', false)); // consistent (within seed noise)
  * ```

@@ -2,7 +2,9 @@ import { cpus, loadavg, platform, totalmem } from 'node:os';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SparseError } from '@sparse/core';
-import { parseJsonLines, writeFileAtomic, type JsonObject } from '@sparse/experiments';
+import { parseJsonLines } from '../io/json-lines.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import type { JsonObject } from '../json.js';
 
 /**
  * Where a committed set of raw results came from: the command that made it, the config (as the
@@ -10,7 +12,7 @@ import { parseJsonLines, writeFileAtomic, type JsonObject } from '@sparse/experi
  *
  * @example
  * ```ts
- * import type { ResultsProvenance } from '@sparse/sparse-training';
+ * import type { ResultsProvenance } from '@sparse/experiments';
  *
  * declare const provenance: ResultsProvenance;
  * console.log(`${provenance.command} on ${provenance.machine.cpu} (${provenance.machine.cores} cores)`);
@@ -45,7 +47,7 @@ export interface ResultsProvenance {
  *
  * @example
  * ```ts
- * import { importRunResults } from '@sparse/sparse-training';
+ * import { importRunResults } from '@sparse/experiments';
  *
  * await importRunResults({
  *   runPath: '.runs/dst-full-0123456789ab',
@@ -98,7 +100,7 @@ export async function importRunResults(options: {
  *
  * @example
  * ```ts
- * import { readResultsData } from '@sparse/sparse-training';
+ * import { readResultsData } from '@sparse/experiments';
  *
  * const { rows, provenance } = await readResultsData('docs/results/data', 'dst-full');
  * console.log(rows.length, provenance.runDirectory);

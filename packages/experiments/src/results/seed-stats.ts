@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { seedStats } from '@sparse/sparse-training';
+ * import { seedStats } from '@sparse/experiments';
  *
  * const stats = seedStats([0.861, 0.857, 0.866]);
  * console.log(stats.mean.toFixed(4), stats.sd.toFixed(4)); // 0.8613 0.0045
@@ -23,7 +23,7 @@ export interface SeedStats {
  *
  * @example
  * ```ts
- * import { seedStats } from '@sparse/sparse-training';
+ * import { seedStats } from '@sparse/experiments';
  *
  * console.log(seedStats([1, 2, 3]).sd); // 1
  * ```
@@ -42,7 +42,7 @@ export function seedStats(values: readonly number[]): SeedStats {
  *
  * @example
  * ```ts
- * import { aboveBeyondNoise, seedStats } from '@sparse/sparse-training';
+ * import { aboveBeyondNoise, seedStats } from '@sparse/experiments';
  *
  * console.log(aboveBeyondNoise(seedStats([0.9, 0.91, 0.905]), [0.9, 0.91, 0.905], seedStats([0.8, 0.81, 0.79]))); // true
  * ```
