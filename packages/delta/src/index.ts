@@ -35,7 +35,7 @@ export { magnitudeMethod } from './methods/magnitude-method.js';
 export { darexQOutputChangeMethod, darexQValidationMethod } from './methods/darex-q-search-methods.js';
 export { darexQAnalyticalMethod } from './methods/darex-q-analytical-method.js';
 export { BUILT_IN_DELTA_METHODS } from './methods/built-in-methods.js';
-export { deltaExperimentSchema, regimeLabel, type DeltaExperimentConfig, type DeltaRegimeConfig } from './experiment/config.js';
+export { deltaExperimentSchema, regimeLabel, type DeltaExperimentConfig, type DeltaMergeConfig, type DeltaRegimeConfig } from './experiment/config.js';
 export { deltaExperimentKind } from './experiment/delta-kind.js';
 export type {
   CurvePoint,
@@ -52,3 +52,6 @@ export { curvesTable, darexTable, modelsTable } from './experiment/report/result
 export { captureOptimizer, restoreOptimizer, type OptimizerSnapshot } from './experiment/optimizer-state.js';
 export { deltaPlugin, type DeltaPluginOptions } from './plugin.js';
 export { deltaPlugin as default } from './plugin.js';
+export { DELTA_TRAINING_ENGINE, type DeltaRow } from './experiment/raw-rows.js';
+export type { MergeResultRow } from './experiment/units/merge-unit.js';
+export { buildDeltaSeedsReport, deltaClaims, deltaClaimsTable, deltaModelsTable, renderDeltaPage } from './experiment/report/delta-page.js';

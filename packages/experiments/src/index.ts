@@ -84,3 +84,4 @@ export { seedStats, aboveBeyondNoise, type SeedStats } from './results/seed-stat
 export { compareSeeds, claimVerdict, type Comparison } from './results/verdict.js';
 export { importRunResults, readResultsData, type ResultsProvenance } from './results/raw-results.js';
 export { provenanceMarkdown } from './results/provenance-markdown.js';
+export { renderClaimsIndex, readClaimsFiles, shortVerdict, type ResultsClaim } from './results/claims-index.js';

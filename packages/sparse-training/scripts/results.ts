@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportFatalErrors, SparseError } from '@sparse/core';
 import { writeFileAtomic } from '@sparse/experiments';
-import { importRunResults, readResultsData, renderPretrainedPage, renderSparseTrainingPage, type PageData, type PretrainedUnitResult, type SparseTrainingUnitResult } from '../src/index.js';
+import { importRunResults, readResultsData, renderPretrainedPage, renderSparseTrainingPage, sparseTrainingIndexClaims, type PageData, type PretrainedUnitResult, type SparseTrainingUnitResult } from '../src/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DATA = join(repo, 'docs/results/data/sparse-training');
@@ -57,13 +57,16 @@ async function main(args: string[]): Promise<void> {
     await writeFileAtomic(out, page.markdown);
     for (const file of page.files) await writeFileAtomic(join(dirname(out), file.name), file.content);
     process.stdout.write(`wrote ${out} and ${page.files.length} plot(s): ${page.claims.filter((claim) => claim.verdict.startsWith('shown')).length} of ${page.claims.length} claims shown\n`);
+    let pretrainedClaims: Parameters<typeof sparseTrainingIndexClaims>[2];
     if (existsSync(join(dataDir, `${PRETRAINED}.jsonl`))) {
       const pretrained = renderPretrainedPage(await readResultsData<PretrainedUnitResult>(dataDir, PRETRAINED), { dataFolder: 'data/sparse-training', regenerate: 'pnpm results:sparse-training render' });
       const pretrainedOut = flag(rest, '--pretrained-out') ?? PRETRAINED_PAGE;
       await writeFileAtomic(pretrainedOut, pretrained.markdown);
       for (const file of pretrained.files) await writeFileAtomic(join(dirname(pretrainedOut), file.name), file.content);
       process.stdout.write(`wrote ${pretrainedOut}: ${pretrained.claims.filter((claim) => claim.verdict.startsWith('shown')).length} of ${pretrained.claims.length} claims shown\n`);
+      pretrainedClaims = { data: await readResultsData<PretrainedUnitResult>(dataDir, PRETRAINED), claims: pretrained.claims };
     }
+    await writeFileAtomic(join(dataDir, 'claims.json'), `${JSON.stringify(sparseTrainingIndexClaims(data, page.claims, pretrainedClaims), null, 2)}\n`);
     return;
   }
   throw new SparseError('E_ARGUMENT', `unknown command ${JSON.stringify(command)}; use import or render`, { field: 'command', received: command, allowed: ['import', 'render'] });

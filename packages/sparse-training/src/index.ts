@@ -53,3 +53,4 @@ export { planPretrainedUnits, type PretrainedPlannedUnit } from './pretrained/pl
 export { buildPretrainedMasksReport, pretrainedResultsTable, type PretrainedReportInput } from './pretrained/report.js';
 export { runPretrainedMasksExperiment } from './pretrained/run-experiment.js';
 export type { PretrainResult, EssentialResult, JackpotEpochResult, SparsityResult, PretrainedUnitResult } from './pretrained/results.js';
+export { sparseTrainingIndexClaims } from './results/index-claims.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compareSeeds, evaluateClaim, readResultsData, renderPretrainedPage, renderSparseTrainingPage, seedStats, type PageData, type PretrainedUnitResult, type SparseTrainingUnitResult } from '../src/index.js';
+import { compareSeeds, evaluateClaim, readResultsData, renderPretrainedPage, renderSparseTrainingPage, seedStats, sparseTrainingIndexClaims, type PageData, type PretrainedUnitResult, type SparseTrainingUnitResult } from '../src/index.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures', import.meta.url));
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -106,5 +106,8 @@ describe('the results page', () => {
     }
     const page = renderSparseTrainingPage(data, { dataFolder: 'data/sparse-training', regenerate: 'pnpm results:sparse-training render' });
     expect(readFileSync(`${repo}docs/results/sparse-training.md`, 'utf8')).toBe(page.markdown);
+    const pretrainedData = await readResultsData<PretrainedUnitResult>(dir, 'pretrained-masks-full');
+    const pretrained = { data: pretrainedData, claims: renderPretrainedPage(pretrainedData, { dataFolder: 'data/sparse-training', regenerate: 'pnpm results:sparse-training render' }).claims };
+    expect(JSON.parse(readFileSync(`${dir}/claims.json`, 'utf8'))).toEqual(sparseTrainingIndexClaims(data, page.claims, pretrained));
   });
 });

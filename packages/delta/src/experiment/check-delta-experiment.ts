@@ -88,6 +88,15 @@ export function checkDeltaExperiment(config: DeltaExperimentConfig, context: Exp
     if (ids.indexOf(id) !== index) fail(`finetune.regimes[${index}].id`, id, 'distinct ids', `the id ${JSON.stringify(id)} is used twice; give every regime its own id.`);
   });
   resolveDeltaMethods(config, context);
+  const tasks = config.merge?.tasks ?? [];
+  const taskIds = tasks.map((task) => task.id);
+  taskIds.forEach((id, index) => {
+    if (taskIds.indexOf(id) !== index) fail(`merge.tasks[${index}].id`, id, 'distinct ids', `the id ${JSON.stringify(id)} is used twice; give every task its own id.`);
+  });
+  const methods = config.merge?.methods ?? [];
+  methods.forEach((method, index) => {
+    if (methods.indexOf(method) !== index) fail(`merge.methods[${index}]`, method, ['task-arithmetic', 'ties'], `the method ${JSON.stringify(method)} is listed twice.`);
+  });
   const check = config.varianceCheck;
   if (check !== undefined) {
     if (!ids.includes(check.regime)) fail('varianceCheck.regime', check.regime, ids, `no fine-tuning regime has the id ${JSON.stringify(check.regime)}; regimes: ${ids.join(', ')}.`);

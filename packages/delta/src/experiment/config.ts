@@ -38,6 +38,31 @@ const regimeSchema = z.strictObject({
   optimizer: optimizerSchema,
 });
 
+const mergeTaskSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, "1 to 40 lowercase letters, digits, '.', '_' or '-'")
+    .meta({ description: 'Names the fine-tuned model of this task in tables, files and unit ids.' }),
+  classes: classes([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'The classes of this task: it is fine-tuned and tested on them.'),
+  epochs: integer(1, 1000),
+  optimizer: optimizerSchema,
+});
+
+const mergeSchema = z
+  .strictObject({
+    tasks: z.array(mergeTaskSchema).min(2).max(8).meta({ description: 'The fine-tunes of the pretrained model that are merged, each on its own classes.' }),
+    methods: z
+      .array(z.enum(['task-arithmetic', 'ties']))
+      .min(1)
+      .max(2)
+      .default(['task-arithmetic', 'ties'])
+      .meta({ description: 'task-arithmetic: the sum of the deltas; ties: sign election, agreeing deltas averaged.' }),
+    rates: z.array(z.number().min(0).lt(1)).min(1).max(8).default([0, 0.9]).meta({ description: 'DARE drop rates applied to every delta before merging (0: not pruned).' }),
+    scale: z.number().gt(0).max(10).default(1).meta({ description: 'λ, multiplies the merged delta.' }),
+  })
+  .optional()
+  .meta({ description: 'Merging: fine-tune the pretrained model once per task, merge the deltas (after DARE at each rate), test on every task and on all their classes together.' });
+
 const excludeSchema = z
   .array(
     z
@@ -78,6 +103,8 @@ const excludeSchema = z
  * | `rates` | drop rates p of the accuracy curves | `[0.5, 0.7, 0.9, 0.95, 0.99]` |
  * | `methods` | delta methods of the curves (names or `{ name, ...options }` from {@link DeltaMethods}) | DARE, DropOnly, magnitude, magnitude + 1/(1−p) |
  * | `darex` | `{ rate, methods }`: methods compared at one rate with their q, output change and search cost | none |
+ * | `seeds` | run everything once per seed (replaces `seed`), reported as mean ± sd over seeds | none |
+ * | `merge` | `{ tasks: [{ id, classes, epochs, optimizer }], methods, rates, scale }`: fine-tune once per task, merge the (DARE'd) deltas, test on each task and all together | none |
  * | `varianceCheck` | `{ regime, unit, seeds, points: [{ rate, q }] }`: one unit of the last hidden layer, mean and variance of its change over drop seeds against the formulas | none |
  *
  * @param refs - the runtime's name tables (`methods` are checked against {@link DeltaMethods}).
@@ -97,6 +124,13 @@ export function deltaExperimentSchema(refs: ImplementationRefs) {
   return z.object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit"),
     seed: seed().default(0).meta({ description: 'Seed of the initial weights, the validation split, the calibration inputs and the batch order.' }),
+    seeds: z
+      .array(seed())
+      .min(1)
+      .max(16)
+      .refine((values) => new Set(values).size === values.length, { message: 'seeds must not repeat' })
+      .optional()
+      .meta({ description: 'Run the whole experiment once per seed (replaces seed); results are reported as mean ± sd over them.' }),
     dropSeeds: z.array(seed()).min(1).max(64).default([0, 1, 2, 3]).meta({ description: 'Seeds of the random drops; random methods are averaged over them.' }),
     dataset: fashionMnistDatasetSchema.default('bundled'),
     validationSize: integer(1, 59999).default(5000).meta({ description: 'Training images held out as labelled validation data.' }),
@@ -128,6 +162,7 @@ export function deltaExperimentSchema(refs: ImplementationRefs) {
       .strictObject({ rate: z.number().gt(0).lt(1), methods: z.array(method).min(1).max(16) })
       .optional()
       .meta({ description: 'Methods compared at one drop rate with the q they use, the output change and the evaluations their choice took.' }),
+    merge: mergeSchema,
     varianceCheck: z
       .strictObject({
         regime: z.string().meta({ description: 'The id of the fine-tuning regime whose delta is used.' }),
@@ -158,6 +193,32 @@ export interface DeltaRegimeConfig {
 }
 
 /**
+ * The `merge` block of a `delta` config: the tasks whose fine-tunes are merged, the merge methods,
+ * the DARE rates applied before merging and `λ`.
+ *
+ * @example
+ * ```ts
+ * import type { DeltaMergeConfig } from '@sparse/delta';
+ *
+ * const merge: DeltaMergeConfig = {
+ *   tasks: [
+ *     { id: 'bags', classes: [0, 1, 2, 3, 4, 5, 6, 7, 8], epochs: 1, optimizer: { name: 'adam', learningRate: 1e-4 } },
+ *     { id: 'boots', classes: [0, 1, 2, 3, 4, 5, 6, 7, 9], epochs: 1, optimizer: { name: 'adam', learningRate: 1e-4 } },
+ *   ],
+ *   methods: ['task-arithmetic', 'ties'],
+ *   rates: [0, 0.9],
+ *   scale: 1,
+ * };
+ * ```
+ */
+export interface DeltaMergeConfig {
+  readonly tasks: readonly (Omit<DeltaRegimeConfig, 'label'> & { readonly classes: readonly number[] })[];
+  readonly methods: readonly ('task-arithmetic' | 'ties')[];
+  readonly rates: readonly number[];
+  readonly scale: number;
+}
+
+/**
  * A validated `delta` experiment config (see {@link deltaExperimentSchema}), with `backend`.
  *
  * @example
@@ -172,6 +233,7 @@ export interface DeltaExperimentConfig {
   readonly name: string;
   readonly backend: string;
   readonly seed: number;
+  readonly seeds?: readonly number[];
   readonly dropSeeds: readonly number[];
   readonly dataset: FashionMnistDatasetConfig;
   readonly validationSize: number;
@@ -184,6 +246,7 @@ export interface DeltaExperimentConfig {
   readonly rates: readonly number[];
   readonly methods: readonly ImplementationRef[];
   readonly darex?: { readonly rate: number; readonly methods: readonly ImplementationRef[] };
+  readonly merge?: DeltaMergeConfig;
   readonly varianceCheck?: { readonly regime: string; readonly unit: number; readonly seeds: number; readonly points: readonly { readonly rate: number; readonly q: number }[] };
 }
 

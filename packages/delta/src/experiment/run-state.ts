@@ -26,13 +26,13 @@ export interface DeltaRunState {
   readonly exclude: readonly RegExp[];
   readonly run: RunDirectory;
   readonly log: (text: string) => void;
-  /** `models/<id>.safetensors` in the run directory. */
+  /** `models/<prefix><id>.safetensors` in the run directory (the prefix names the seed of a multi-seed run). */
   modelPath(id: string): string;
   /** A saved model's weights (read once). */
   weights(id: string): Promise<Weights>;
   /** The evaluation context of regime `id` (the previous one is freed). */
   regime(id: string): Promise<RegimeContext>;
-  /** Frees the evaluation model. */
+  /** Frees the evaluation model and forgets the models read. */
   dispose(): void;
 }
 
@@ -66,12 +66,12 @@ import type { RunDirectory } from '@sparse/experiments';
  * const state = createRunState({ config, layers: mlpLayers(config.model.hidden), data, run, log: console.log });
  * ```
  */
-export function createRunState(options: { config: DeltaExperimentConfig; layers: readonly DenseMlpLayer[]; data: DeltaTaskData; run: RunDirectory; log: (text: string) => void }): DeltaRunState {
+export function createRunState(options: { config: DeltaExperimentConfig; layers: readonly DenseMlpLayer[]; data: DeltaTaskData; run: RunDirectory; log: (text: string) => void; modelPrefix?: string }): DeltaRunState {
   const { config, layers, data, run } = options;
   const exclude = config.exclude.map((source) => new RegExp(source));
   const cache = new Map<string, Promise<Weights>>();
   let current: { id: string; context: RegimeContext } | undefined;
-  const modelPath = (id: string) => run.file('models', `${id}.safetensors`);
+  const modelPath = (id: string) => run.file('models', `${options.modelPrefix ?? ''}${id}.safetensors`);
   const weights = (id: string): Promise<Weights> => {
     let loaded = cache.get(id);
     if (loaded === undefined) {
@@ -102,6 +102,7 @@ export function createRunState(options: { config: DeltaExperimentConfig; layers:
     dispose() {
       current?.context.dispose();
       current = undefined;
+      cache.clear();
     },
   };
 }

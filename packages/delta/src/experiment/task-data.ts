@@ -28,6 +28,10 @@ export interface DeltaTaskData {
   readonly test: ImageSet<Float32Array>;
   /** Test images of the pretraining classes. */
   readonly pretrainTest: ImageSet<Float32Array>;
+  /** Every training image left after the validation split (merge tasks pick their classes from it). */
+  readonly trainAll: ImageSet<Float32Array>;
+  /** Every test image. */
+  readonly testAll: ImageSet<Float32Array>;
 }
 
 /**
@@ -55,5 +59,7 @@ export async function loadDeltaTaskData(config: DeltaExperimentConfig, dataset: 
     calibration: selectExamples(train, order.subarray(0, config.calibrationSize)),
     test: onlyClasses(test, config.finetune.classes),
     pretrainTest: onlyClasses(test, config.pretrain.classes),
+    trainAll: train,
+    testAll: test,
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed } from '@sparse/core';
+import type { ImageSet } from '@sparse/datasets';
 import type { JsonValue, RunUnit } from '@sparse/experiments';
 import { adamR } from '../../adamr/adamr.js';
 import { isExcluded } from '../../options/exclude.js';
@@ -55,9 +56,77 @@ function optimizerOf(regime: DeltaRegimeConfig, variables: readonly tf.Variable[
 }
 
 /**
- * The unit that fine-tunes every parameter of the pretrained model on the fine-tuning classes as
- * the regime says (Adam, or AdamR pulling toward the pretrained weights), saves it as
- * `models/finetuned-<id>.safetensors` and outputs a {@link FinetuneResult}.
+ * What {@link finetuneTaskUnit} fine-tunes: the unit id, the saved model's id, the optimizer and
+ * epochs, and the data it trains and is tested on.
+ *
+ * @example
+ * ```ts
+ * import type { FinetuneTask } from './finetune-unit.js';
+ *
+ * declare const task: FinetuneTask;
+ * console.log(task.unitId, task.modelId);
+ * ```
+ */
+export interface FinetuneTask {
+  readonly unitId: string;
+  readonly modelId: string;
+  readonly regime: DeltaRegimeConfig;
+  /** The training images (read when the unit runs: a multi-seed run loads one seed's data at a time). */
+  readonly train: () => ImageSet<Float32Array>;
+  readonly test: () => ImageSet<Float32Array>;
+}
+
+/**
+ * The unit that fine-tunes every parameter of the pretrained model on `task.train` as the regime
+ * says (Adam, or AdamR pulling toward the pretrained weights), saves it as
+ * `models/<task.modelId>.safetensors` and outputs a {@link FinetuneResult} (accuracy on `task.test`).
+ *
+ * @example
+ * ```ts
+ * import { type DeltaRunState } from '../run-state.js';
+ * import { finetuneTaskUnit, type FinetuneTask } from './finetune-unit.js';
+ *
+ * declare const state: DeltaRunState, task: FinetuneTask;
+ * console.log(finetuneTaskUnit(state, task).id === task.unitId); // true
+ * ```
+ */
+export function finetuneTaskUnit(state: DeltaRunState, task: FinetuneTask): RunUnit {
+  const { config, layers } = state;
+  const { regime } = task;
+  return {
+    id: task.unitId,
+    label: `fine-tune ${regime.id}`,
+    async run(unit) {
+      const base = await state.weights(modelId());
+      const model = createMlp(layers, base, `delta/${task.unitId}`);
+      let optimizer: tf.Optimizer | undefined;
+      try {
+        optimizer = optimizerOf(regime, model.parameters.map((p) => p.variable));
+        const losses = await trainMlp(model, {
+          data: task.train(),
+          optimizer,
+          epochs: regime.epochs,
+          batchSize: config.batchSize,
+          seed: deriveSeed(config.seed, 'finetune'),
+          unit,
+          onEpoch: (epoch, loss) => unit.metric({ phase: 'finetune', regime: regime.id, epoch: epoch + 1, loss }),
+        });
+        const tuned = model.read();
+        await writeModelFile(state.modelPath(task.modelId), layers, tuned);
+        const result: FinetuneResult = { accuracy: accuracy(model, task.test()), losses, delta: deltaStats(base, tuned, state.exclude) };
+        state.log(`${regime.id} (${regimeLabel(regime)}): fine-tuned ${(100 * result.accuracy).toFixed(2)}%, mean |δ| ${result.delta.meanAbs.toExponential(2)}, max |δ| ${result.delta.maxAbs.toFixed(4)}\n`);
+        return result as unknown as JsonValue;
+      } finally {
+        optimizer?.dispose();
+        model.dispose();
+      }
+    },
+  };
+}
+
+/**
+ * The unit that fine-tunes the pretrained model on the fine-tuning classes as the regime says,
+ * saves it as `models/finetuned-<id>.safetensors` and outputs a {@link FinetuneResult}.
  *
  * @example
  * ```ts
@@ -70,34 +139,5 @@ function optimizerOf(regime: DeltaRegimeConfig, variables: readonly tf.Variable[
  * ```
  */
 export function finetuneUnit(state: DeltaRunState, regime: DeltaRegimeConfig): RunUnit {
-  const { config, layers, data } = state;
-  return {
-    id: `finetune/${regime.id}`,
-    label: `fine-tune ${regime.id}`,
-    async run(unit) {
-      const base = await state.weights(modelId());
-      const model = createMlp(layers, base, `delta/finetune/${regime.id}`);
-      let optimizer: tf.Optimizer | undefined;
-      try {
-        optimizer = optimizerOf(regime, model.parameters.map((p) => p.variable));
-        const losses = await trainMlp(model, {
-          data: data.finetune,
-          optimizer,
-          epochs: regime.epochs,
-          batchSize: config.batchSize,
-          seed: deriveSeed(config.seed, 'finetune'),
-          unit,
-          onEpoch: (epoch, loss) => unit.metric({ phase: 'finetune', regime: regime.id, epoch: epoch + 1, loss }),
-        });
-        const tuned = model.read();
-        await writeModelFile(state.modelPath(modelId(regime.id)), layers, tuned);
-        const result: FinetuneResult = { accuracy: accuracy(model, data.test), losses, delta: deltaStats(base, tuned, state.exclude) };
-        state.log(`${regime.id} (${regimeLabel(regime)}): fine-tuned ${(100 * result.accuracy).toFixed(2)}%, mean |δ| ${result.delta.meanAbs.toExponential(2)}, max |δ| ${result.delta.maxAbs.toFixed(4)}\n`);
-        return result as unknown as JsonValue;
-      } finally {
-        optimizer?.dispose();
-        model.dispose();
-      }
-    },
-  };
+  return finetuneTaskUnit(state, { unitId: `finetune/${regime.id}`, modelId: modelId(regime.id), regime, train: () => state.data.finetune, test: () => state.data.test });
 }
