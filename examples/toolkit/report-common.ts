@@ -18,10 +18,11 @@ export const pctPm = (values: readonly number[]): string =>
 /** Per-seed accuracies in percent, e.g. `88.10 / 88.31`. */
 export const perSeed = (values: readonly number[]): string => values.map((v) => (100 * v).toFixed(2)).join(' / ');
 
-/** `pp` difference of means, signed. */
+/** `pp` difference of means, signed, with both sides' sd over seeds (`-1.61 pp (sd 0.11 / 0.27)`; no sd for one seed each). */
 export const diffPp = (a: readonly number[], b: readonly number[]): string => {
   const d = 100 * (mean(a) - mean(b));
-  return `${d >= 0 ? '+' : ''}${d.toFixed(2)} pp`;
+  const spread = a.length > 1 || b.length > 1 ? ` (sd ${(100 * std(a)).toFixed(2)} / ${(100 * std(b)).toFixed(2)})` : '';
+  return `${d >= 0 ? '+' : ''}${d.toFixed(2)} pp${spread}`;
 };
 
 export const pct = (value: number, digits = 2): string => `${(100 * value).toFixed(digits)}%`;
@@ -43,14 +44,6 @@ export function validationCurve(runs: readonly RunSummary[]): PlotPoint[] {
 
 export function minutes(seconds: number): string {
   return seconds < 90 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(1)} min`;
-}
-
-/** Verdict of "a ≥ b" given seed noise: held, within noise (one sd of either), or not. */
-export function atLeast(a: readonly number[], b: readonly number[]): string {
-  const d = mean(a) - mean(b);
-  if (d >= 0) return 'held';
-  const noise = Math.max(std(a), std(b));
-  return noise > 0 && -d <= noise ? 'within seed noise (mean lower by less than one sd)' : 'did not hold';
 }
 
 /** `3 epochs`, `1 epoch`. */

@@ -1,5 +1,6 @@
 /** docs/results/toolkit-gradual.md: gradual magnitude pruning to 90 % inside model.fit and inside core's loop. */
-import type { PlotSeries, Report, TableCell } from '@sparse/experiments';
+import type { PlotSeries, Report, ResultsClaim, TableCell } from '@sparse/experiments';
+import { RULE, scheduleAgreement, seedSentence, versus } from './claims.js';
 import { accuracies, diffPp, mean, minutes, pct, pctPm, perSeed, plural, select, validationCurve } from './report-common.js';
 import type { RunSummary, ToolkitResults } from './run-summary.js';
 
@@ -13,6 +14,15 @@ function layerSparsities(run: RunSummary | undefined): string {
   return run.stats.layers.map((l) => `${l.name.replace('/kernel', '')} ${l.weights - l.nonzero}/${l.weights}`).join(', ');
 }
 
+/** Whether the two schedules coincided, from every seed's mask updates. */
+function scheduleSentence(runs: readonly RunSummary[]): string {
+  const a = scheduleAgreement(runs);
+  if (a.compared === 0) return 'The raw data do not hold both schedules.';
+  return a.same
+    ? `Over ${plural(a.compared, 'seed')}, the tfmot polynomial schedule in model.fit and the cubic schedule in the core loop made the same ${a.updates} updates at the same steps (largest target difference ${a.maxDifference === 0 ? '0' : a.maxDifference.toExponential(1)}).`
+    : `The two schedules' mask updates differ (largest target difference ${a.maxDifference.toExponential(1)} over ${plural(a.compared, 'seed')}).`;
+}
+
 /** What the pruned weights say about the sparsity reached, over every gradual run of both integrations. */
 function exactness(runs: readonly RunSummary[]): string {
   const gradual = INTEGRATIONS.flatMap(({ experiment }) => select(runs, experiment, 'gradual'));
@@ -24,7 +34,8 @@ function exactness(runs: readonly RunSummary[]): string {
     : `The gradual runs end with different zero counts: ${zeros.join(', ')} of ${weights}.`;
 }
 
-export function gradualReport(results: ToolkitResults, command: string): Report {
+/** The gradual page as a Report; `claims` are gradualClaims(results), printed as the page's verdict table. */
+export function gradualReport(results: ToolkitResults, claims: readonly ResultsClaim[]): Report {
   const { settings, plan, runs } = results;
   const seeds = settings.seeds.length;
   const rows: Record<string, TableCell>[] = INTEGRATIONS.map(({ experiment, label }) => {
@@ -71,9 +82,16 @@ export function gradualReport(results: ToolkitResults, command: string): Report 
   return {
     title: 'Gradual magnitude pruning to 90 % on Fashion-MNIST: inside model.fit and inside the core loop',
     subtitle:
-      `Issue #3. Regenerate with: ${command}. ${seeds} seed${seeds === 1 ? '' : 's'} (${settings.seeds.join(', ')}), ${plural(settings.epochs, 'epoch')} per run, ` +
-      `backend ${results.backend}; the whole command (this report and toolkit-e4.md) took ${minutes(results.seconds)}, finished ${results.finishedAt}.`,
+      `Issue #3. ${seeds} seed${seeds === 1 ? '' : 's'} (${settings.seeds.join(', ')}), ${plural(settings.epochs, 'epoch')} per run, ` +
+      `backend ${results.backend}; the whole command (this report and toolkit-e4.md) took ${minutes(results.seconds)} on a machine the raw data do not name, finished ${results.finishedAt}. Provenance, the command and the raw results: see below.`,
     sections: [
+      {
+        heading: 'Claims',
+        blocks: [
+          { kind: 'text', text: `${seedSentence(runs)} ${RULE}` },
+          { kind: 'table', table: { columns: ['paper', 'claim', { key: 'result', header: 'result (mean ± sd over seeds)' }, 'verdict'], rows: claims.map((c) => ({ paper: c.paper, claim: c.claim, result: c.result, verdict: c.verdict })) } },
+        ],
+      },
       {
         heading: 'Setup',
         blocks: [
@@ -116,14 +134,14 @@ export function gradualReport(results: ToolkitResults, command: string): Report 
             kind: 'text',
             text:
               `${exactness(runs)} ` +
-              `Gradual pruning inside model.fit: ${pctPm(fit)} % (per seed ${perSeed(fit)}); inside the core loop: ${pctPm(core)} % (per seed ${perSeed(core)}); ` +
-              `difference ${diffPp(fit, core)}. Same initial weights, same batches, same schedule: the two differ only in the loss (tfjs-layers' categorical cross-entropy on softmax outputs, with probability clipping, vs. softmax cross-entropy on logits) and in floating-point order.`,
+              `Gradual pruning inside model.fit vs inside the core loop: ${versus(fit, core, ['model.fit', 'core loop'])} (per seed ${perSeed(fit)} and ${perSeed(core)}); ` +
+              `verdict: ${claims.find((c) => c.claim.startsWith('Gradual pruning inside model.fit'))?.verdict ?? 'not tested'}. Same initial weights, same batches, same schedule: the two differ only in the loss (tfjs-layers' categorical cross-entropy on softmax outputs, with probability clipping, vs. softmax cross-entropy on logits) and in floating-point order.`,
           },
           {
             kind: 'plot',
             title: 'Target sparsity at each mask update',
             plot: { series: schedule, xLabel: 'training step', yLabel: 'target sparsity (%)', markers: true },
-            caption: 'The sparsity each mask update pruned to (first seed): the tfmot polynomial schedule in model.fit and the cubic schedule in the core loop coincide.',
+            caption: `The sparsity each mask update pruned to (first seed). ${scheduleSentence(runs)}`,
           },
           {
             kind: 'plot',

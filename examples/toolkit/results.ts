@@ -8,12 +8,15 @@
  *   pnpm exec tsx examples/toolkit/results.ts [--epochs 3] [--seeds 2] [--data DIR | --quick] [--out DIR]
  *   (--quick: bundled subset, 1 epoch, 1 seed, written to $TMPDIR/sparse-toolkit-quick unless --out)
  *   pnpm exec tsx examples/toolkit/results.ts --render docs/results/toolkit-results.json   (reports only)
+ *
+ * Every write (a run's end, or --render) also writes the claims both pages test to
+ * <out>/data/toolkit/claims.json (docs/results/data/toolkit/claims.json by default).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeJsonAtomic, writeMarkdownReport } from '@sparse/experiments';
+import { join, relative, resolve } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '@sparse/experiments';
 import { describeAgreement, graspAgreement, type GraspAgreement } from './check-grasp.js';
 import { createContext } from './context.js';
 import { trainBatches } from './data.js';
@@ -23,31 +26,40 @@ import { oneShotFromDense } from './e4-one-shot.js';
 import { coreDense, coreGradual, summaryTable } from './gradual-core.js';
 import { layersRun } from './gradual-fit.js';
 import { cliOptions, elapsedSeconds, log } from './log.js';
-import { e4Report } from './report-e4.js';
-import { gradualReport } from './report-gradual.js';
+import { claimsJson, renderToolkitPages } from './pages.js';
 import type { RunSummary, ToolkitResults } from './run-summary.js';
 import { gradualPlan, settingsFromArgs } from './settings.js';
-
-const COMMAND = 'pnpm --filter @sparse/examples run toolkit-results';
 
 const options = cliOptions();
 // A --quick smoke run must not overwrite the real reports: it writes to the temporary folder unless --out says otherwise.
 const outDir = options.value('out', options.flag('quick') ? join(tmpdir(), 'sparse-toolkit-quick') : join(import.meta.dirname, '..', '..', 'docs', 'results'));
 const jsonPath = join(outDir, 'toolkit-results.json');
 
-async function writeReports(results: ToolkitResults): Promise<void> {
-  const command = results.settings.quick ? `${COMMAND} -- --quick` : COMMAND;
-  const written = [
-    ...(await writeMarkdownReport(join(outDir, 'toolkit-gradual.md'), gradualReport(results, command))),
-    ...(await writeMarkdownReport(join(outDir, 'toolkit-e4.md'), e4Report(results, command))),
-  ];
-  log(`wrote ${written.join(', ')}`);
+const repo = join(import.meta.dirname, '..', '..');
+
+/** Writes both pages, their SVGs and data/toolkit/claims.json into outDir, from the raw results at `rawFile`. */
+async function writeReports(results: ToolkitResults, rawFile: string): Promise<void> {
+  const rawPath = relative(repo, resolve(rawFile));
+  const { pages, claims } = renderToolkitPages(results, { rawLink: relative(outDir, resolve(rawFile)), rawPath: rawPath.startsWith('..') ? resolve(rawFile) : rawPath });
+  const written: string[] = [];
+  for (const page of pages) {
+    for (const file of page.files) {
+      await writeFileAtomic(join(outDir, file.name), file.content, { createFolder: true });
+      written.push(join(outDir, file.name));
+    }
+    await writeFileAtomic(join(outDir, page.name), page.markdown, { createFolder: true });
+    written.push(join(outDir, page.name));
+  }
+  const claimsPath = join(outDir, 'data', 'toolkit', 'claims.json');
+  await writeFileAtomic(claimsPath, claimsJson(claims), { createFolder: true });
+  written.push(claimsPath);
+  log(`wrote ${written.join(', ')}: ${claims.filter((claim) => claim.verdict.startsWith('shown')).length} of ${claims.length} claims shown`);
 }
 
 const render = options.value('render', '');
 if (render !== '') {
   const results = JSON.parse(await readFile(render, 'utf8')) as ToolkitResults;
-  await writeReports(results);
+  await writeReports(results, render);
 } else {
   const settings = settingsFromArgs();
   const context = await createContext(settings);
@@ -102,7 +114,7 @@ if (render !== '') {
   const results = snapshot();
   await writeJsonAtomic(jsonPath, results, { createFolder: true });
   console.log(summaryTable(runs));
-  await writeReports(results);
+  await writeReports(results, jsonPath);
   // Only the validation and test sets (2 tensors) should outlive the runs.
   log(`done in ${(results.seconds / 60).toFixed(1)} min; ${tf.memory().numTensors} tensors alive`);
 }
