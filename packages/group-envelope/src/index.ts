@@ -38,6 +38,12 @@ export { gsefOptionsSchema, sefOptionsSchema, groupLassoOptionsSchema } from './
 export { groupEnvelopeConfigSchema, type GroupEnvelopeExperimentConfig } from './experiment/config.js';
 export type { GroupEnvelopeMethodResult } from './experiment/method-result.js';
 export { groupEnvelopeKind } from './experiment/kind.js';
+export { resultsRow, GROUP_ENVELOPE_ENGINE, type GroupEnvelopeResultsRow } from './experiment/results-row.js';
+export type { LatencyRecord, ModelLatency } from './experiment/latency.js';
+export type { ScalingRow } from './experiment/appendix.js';
+export { methodFamily, lambdaOf } from './results/method-family.js';
+export { chooseLambdas, TUNING_TOLERANCE, type TuningCandidate, type TuningChoice } from './results/choose-lambda.js';
+export { renderGroupEnvelopePage, groupEnvelopeClaims, GROUP_ENVELOPE_PAPER, type GroupEnvelopeData, type GroupEnvelopePageInput } from './results/group-envelope-page.js';
 
 export { groupEnvelopePlugin, GROUP_ENVELOPE_PLUGIN_ID, type GroupEnvelopePluginOptions } from './plugin.js';
 export { groupEnvelopePlugin as default } from './plugin.js';

@@ -20,26 +20,14 @@ describe('examples/group-envelope', () => {
     expect(prepared.kind.name).toBe('group-envelope');
   });
 
-  it('the full config uses the settings of the published run (docs/results/group-envelope.md)', async () => {
+  it('the full config runs 3 seeds of dense, GSEF, group lasso and the weighted form on the calibrate config\'s schedule (its λ: test/results-page.test.ts)', async () => {
     const config = JSON.parse(await readFile(example('mlp-fashion-mnist-full.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({
-      dataset: { dir: '../../../shared/datasets/fashion-mnist' },
-      validationSize: 5000,
-      model: { layerSizes: [784, 512, 256, 10] },
-      batchSize: 128,
-      epochs: 12,
-      fineTuneEpochs: 4,
-      learningRate: 0.001,
-      fineTuneLearningRate: 0.0005,
-      warmupEpochs: 1,
-      methods: [
-        { name: 'gsef', lambda: 3, targetGroupSparsity: 0.75 },
-        { name: 'group-lasso', lambda: 0.85 },
-      ],
-      targetGroupSparsity: 0.75,
-      recordEvery: 50,
-      latencyRounds: 5,
-    });
+    const calibrate = JSON.parse(await readFile(example('mlp-fashion-mnist-calibrate.json'), 'utf8')) as Record<string, unknown>;
+    const schedule = ['dataset', 'validationSize', 'model', 'batchSize', 'epochs', 'fineTuneEpochs', 'learningRate', 'fineTuneLearningRate', 'warmupEpochs', 'targetGroupSparsity', 'recordEvery'];
+    for (const key of schedule) expect(config[key], key).toEqual(calibrate[key]);
+    expect(config).toMatchObject({ seeds: [1, 2, 3], dense: true, latencyRounds: 3 });
+    const methods = config['methods'] as { name: string; weighting?: string }[];
+    expect(methods.map((ref) => `${ref.name}${ref.weighting === undefined ? '' : `-${ref.weighting}`}`)).toEqual(['gsef', 'group-lasso', 'gsef-sqrt-size']);
   });
 
   it('sparse run examples/group-envelope/mlp-fashion-mnist-quick.json: trains, prints the table, writes the reports', async () => {

@@ -66,6 +66,10 @@ describe('the group-envelope experiment kind', () => {
     // The prox runs after the warm-up epoch only: records from step 6 (the second epoch) on.
     expect(gsef?.history[0]?.step).toBe(6);
     expect(gsef?.regularizer).toEqual({ name: 'gsef', lambda: 20, targetGroupSparsity: 0.5 });
+    // results.jsonl: one line per unit, its id and engine, then the unit's output as in results.json
+    const lines = (await readFile(join(outcome.runPath, 'results.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => [line['unit'], line['engine']])).toEqual(units.map((unit) => [unit.id, 'stock']));
+    expect(lines.map(({ unit: _unit, engine: _engine, ...rest }) => rest)).toEqual(units.map((unit) => unit.output));
 
     const markdown = await readFile(join(outcome.runPath, 'results.md'), 'utf8');
     expect(markdown).toContain('## Accuracy');
@@ -92,7 +96,7 @@ describe('the group-envelope experiment kind', () => {
         epochs: 2,
         methods: [{ name: 'sef', lambda: 5, targetGroupSparsity: 0.5 }],
         latencyRounds: 1,
-        appendix: { tuning: file('examples/group-envelope/tuning.json'), proxScaling: file('packages/group-envelope/bench/results/prox-scaling.json') },
+        appendix: { tuning: file('packages/group-envelope/test/fixtures/appendix-tuning.json'), proxScaling: file('packages/group-envelope/bench/results/prox-scaling.json') },
       }),
     );
     const results = await readFile(join(outcome.runPath, 'results.json'), 'utf8');

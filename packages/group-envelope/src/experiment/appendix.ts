@@ -13,7 +13,16 @@ export interface TuningRow {
   readonly accuracy: string;
 }
 
-/** One row of `bench/prox-scaling.ts --json`. */
+/**
+ * One row of `bench/prox-scaling.ts --json`: the prox of λ·SEF_k on m group norms, timed.
+ *
+ * @example
+ * ```ts
+ * import type { ScalingRow } from '@sparse/group-envelope';
+ *
+ * const row: ScalingRow = { groups: 10000, k: 2500, lambda: 0.05, runs: 7, jsMedianMs: 0.68, jsNsPerGroup: 67.8 };
+ * ```
+ */
 export interface ScalingRow {
   readonly groups: number;
   readonly k: number;

@@ -8,13 +8,31 @@ import { createMlp } from './mlp.js';
 import { loadFinalModel } from './model-store.js';
 import type { PlannedUnit } from './plan.js';
 
-/** Median inference latency of one model, in ms. */
+/**
+ * Median inference latency of one model, in ms.
+ *
+ * @example
+ * ```ts
+ * import type { ModelLatency } from '@sparse/group-envelope';
+ *
+ * const latency: ModelLatency = { batch1: 0.07, batch256: 6.7 };
+ * ```
+ */
 export interface ModelLatency {
   readonly batch1: number;
   readonly batch256: number;
 }
 
-/** What `latency.json` holds: wall-clock timings, kept apart from `results.json`. */
+/**
+ * What `latency.json` holds: wall-clock timings, kept apart from `results.json`.
+ *
+ * @example
+ * ```ts
+ * import type { LatencyRecord } from '@sparse/group-envelope';
+ *
+ * const record: LatencyRecord = { backend: 'wasm', rounds: 3, seed: 1, models: { dense: { batch1: 0.07, batch256: 6.7 } } };
+ * ```
+ */
 export interface LatencyRecord {
   readonly backend: string;
   readonly rounds: number;

@@ -1,9 +1,10 @@
-import { refName, type ImplementationRef } from '@sparse/core';
+import type { ImplementationRef } from '@sparse/core';
+import { methodFamily } from '../results/method-family.js';
 import type { GroupEnvelopeExperimentConfig } from './config.js';
 
 /** One method of the comparison: the dense baseline (no ref) or a regularizer. */
 export interface PlannedMethod {
-  /** Its name in tables, plots and unit ids: the regularizer's name, `-2`, `-3`… when repeated. */
+  /** Its name in tables, plots and unit ids: the regularizer's name (with a non-uniform `weighting`: `gsef-sqrt-size`), `-2`, `-3`… when repeated. */
   readonly label: string;
   /** The regularizer ref; absent for the dense baseline. */
   readonly ref?: ImplementationRef;
@@ -25,7 +26,7 @@ export function planMethods(config: Pick<GroupEnvelopeExperimentConfig, 'dense' 
   const methods: PlannedMethod[] = config.dense ? [{ label: 'dense' }] : [];
   const seen = new Map<string, number>(config.dense ? [['dense', 1]] : []);
   config.methods.forEach((ref, index) => {
-    const name = refName(ref);
+    const name = methodFamily(ref);
     const count = (seen.get(name) ?? 0) + 1;
     seen.set(name, count);
     methods.push({ label: count === 1 ? name : `${name}-${count}`, ref, field: `methods[${index}]` });

@@ -21,6 +21,7 @@ import { loadExperimentData, replicateData, type ReplicateData } from './experim
 import { measureLatencies, type LatencyRecord } from './latency.js';
 import type { GroupEnvelopeMethodResult } from './method-result.js';
 import { planUnits } from './plan.js';
+import { resultsRow } from './results-row.js';
 import { buildGroupEnvelopeReport, resultsTable } from './report.js';
 import { trainMethod } from './train-method.js';
 
@@ -78,6 +79,9 @@ export async function runGroupEnvelopeExperiment(config: GroupEnvelopeExperiment
     });
     bar.finish();
     const results = units.map((unit) => done.outputs.get(unit.id) as unknown as GroupEnvelopeMethodResult);
+    // The raw results, one compact line per unit (docs/results/data/group-envelope/ imports them).
+    const rows = units.map((unit, index) => resultsRow(unit.id, results[index] as GroupEnvelopeMethodResult));
+    await writeFileAtomic(run.file('results.jsonl'), rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
 
     let latency: LatencyRecord | undefined;
     if (config.latencyRounds > 0) {
