@@ -28,7 +28,7 @@ describe('the playground form', () => {
   it('starts from the shipped quick config and applies the form\'s values', () => {
     const quick = PRESETS[0]!;
     expect(quick.id).toBe('quick');
-    expect(quick.config).toMatchObject({ kind: 'lth', name: 'lenet-fashion-mnist-quick', seeds: [0, 1], rounds: 8 });
+    expect(quick.config).toMatchObject({ kind: 'lth', name: 'lenet-fashion-mnist-quick', seeds: [0, 1, 2], rounds: 8 });
     expect(quick.config).not.toHaveProperty('$schema');
     const config = configFor(quick, { rate: 0.3, outputRate: 0.15, rounds: 4, epochsPerRound: 1, scorer: 'snip', seeds: [3] });
     expect(config).toMatchObject({ rates: { default: 0.3, output: 0.15 }, rounds: 4, epochsPerRound: 1, scorer: 'snip', seeds: [3] });

@@ -139,6 +139,7 @@ export async function runBrowserReplicate(options: BrowserReplicateOptions): Pro
         doneBefore += work;
         const summary: UnitSummary = {
           ...tags,
+          engine: engine.name,
           earlyStopIteration: round.earlyStop.iteration,
           testAccuracyAtEarlyStop: round.earlyStop.testAccuracy,
           validationLossAtEarlyStop: round.earlyStop.validationLoss,

@@ -30,3 +30,6 @@ export { runLthExperiment, type LthExperimentOutcome } from './experiment/run-ex
 export { summarizeLevels, type LevelStats, type Spread } from './report/summarize.js';
 export { buildLthReport, resultsTable, lthFindings } from './report/lth-report.js';
 export { readLthSummaries, writeLthResults } from './report/write-results.js';
+export { parseLthRows, type LthResultRow } from './results/lth-rows.js';
+export { lthClaims, levelComparisons, budgetCapped, percentRemaining, LTH_PAPER, type LthClaim, type LevelComparison, type Compared } from './results/lth-claims.js';
+export { renderLthPage, lthSetupText, LTH_RESULT_SETS, comparisonTable, type LthPage, type LthPageData } from './results/lth-page.js';

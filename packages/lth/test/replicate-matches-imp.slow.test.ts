@@ -135,6 +135,7 @@ async function viaRunImp(config: LthExperimentConfig, seed: number): Promise<Rep
           validationLossAtEarlyStop: round.earlyStop.validationLoss,
           finalTestAccuracy: round.final.testAccuracy ?? Number.NaN,
           iterations: plan.iterations,
+          engine: engine.name,
         };
         lines.push(JSON.stringify({ unit: id, event: 'early-stop', ...summary }));
         metrics.set(id, `${lines.join('\n')}\n`);

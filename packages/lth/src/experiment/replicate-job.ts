@@ -75,7 +75,10 @@ export interface UnitSummary {
   readonly testAccuracyAtEarlyStop: number;
   readonly validationLossAtEarlyStop: number;
   readonly finalTestAccuracy: number;
+  /** Iterations of the round: an early stop at this iteration means the budget, not the validation loss, ended the run. */
   readonly iterations: number;
+  /** The training engine that ran the round (`dense-trainer`, `fused`, `stock` or a plugin's own), as resolved in the worker; absent in runs made before it was recorded. */
+  readonly engine?: string;
 }
 
 /**
@@ -200,6 +203,7 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
       validationLossAtEarlyStop: result.earlyStop.validationLoss,
       finalTestAccuracy: result.final.testAccuracy ?? Number.NaN,
       iterations: T,
+      engine: engine.name,
     };
     await ctx.metric({ event: 'early-stop', ...summary } as unknown as JsonObject);
     return summary;

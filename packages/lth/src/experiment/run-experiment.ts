@@ -45,7 +45,8 @@ function replicateModule(): URL {
  * run directory `<runsRoot>/<name>-<hash>`, runs the replicates (seeds) in parallel worker threads
  * (each rebuilds the runtime from `context.plugins` and resolves the scorer and the training
  * engine through it) with one aggregated progress bar, combines their metrics (`metrics.jsonl`,
- * `results.json`), prints the results table and writes `report.html`, the results page
+ * `results.json`), writes the raw results `results.jsonl` (one compact line per training run:
+ * seed, level, branch, weights remaining, engine, early-stop iteration, accuracies), prints the results table and writes `report.html`, the results page
  * `results.md` (with its SVG plots) and `summary.json`. A killed or aborted run resumes from its
  * checkpoints and ends bit-identical to an uninterrupted one.
  *
@@ -89,6 +90,7 @@ export async function runLthExperiment(config: LthExperimentConfig, context: Exp
     aggregator.finish();
     const summaries = results.flat();
     await finalizeRun(run, config.seeds.flatMap((seed) => plan.units.map((unit) => `seed-${seed}/${unit.id}`)));
+    await writeFileAtomic(run.file('results.jsonl'), summaries.map((summary) => JSON.stringify(summary)).join('\n') + '\n');
     const table = formatTable(resultsTable(summaries));
     const reportPath = run.file('report.html');
     await writeFileAtomic(reportPath, renderHtmlReport(buildLthReport(config, summaries)));

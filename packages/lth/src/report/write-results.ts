@@ -1,5 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SparseError } from '@sparse/core';
 import { attachRunDirectory, writeMarkdownReport } from '@sparse/experiments';
 import type { LthExperimentConfig } from '../experiment/config.js';
@@ -36,7 +36,7 @@ async function unitRecords(folder: string): Promise<UnitSummary[]> {
  * ```ts
  * import { readLthSummaries } from '@sparse/lth';
  *
- * const { summaries, finished } = await readLthSummaries('.runs/lenet-fashion-mnist-full-79704b38fa67', { partial: true });
+ * const { summaries, finished } = await readLthSummaries('.runs/lenet-fashion-mnist-full-af80039a98df', { partial: true });
  * ```
  */
 export async function readLthSummaries(runPath: string, options: { readonly partial?: boolean } = {}): Promise<{ summaries: UnitSummary[]; finished: boolean }> {
@@ -53,17 +53,12 @@ export async function readLthSummaries(runPath: string, options: { readonly part
   return { summaries, finished: false };
 }
 
-/** `outPath` as the page names it: inside the run directory relative to it (the page is then the same wherever the run directory is). */
-function shownPath(runPath: string, outPath: string): string {
-  const inside = relative(resolve(runPath), resolve(outPath));
-  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? join('<run directory>', inside) : outPath;
-}
-
 /**
  * Writes the Markdown results page of a lottery-ticket run and its SVG plots next to it: setup,
  * findings, accuracy at early stop and early-stopping iteration vs. percent of weights remaining,
- * and the results table. `sparse run` writes it as `results.md` in the run directory; the pages
- * under `docs/results/lth-*.md` are made with it from finished runs. The run's `config.json` is
+ * and the results table. `sparse run` writes it as `results.md` in the run directory (also with
+ * `partial`, for a run still going); the pages under `docs/results/lth-*.md` come instead from
+ * committed raw results (`renderLthPage`, `pnpm results:lth`). The run's `config.json` is
  * read as written by the `lth` kind (already validated), so runs made with plugins need none loaded.
  *
  * @returns the paths written.
@@ -72,7 +67,7 @@ function shownPath(runPath: string, outPath: string): string {
  * ```ts
  * import { writeLthResults } from '@sparse/lth';
  *
- * await writeLthResults('.runs/lenet-fashion-mnist-full-79704b38fa67', 'docs/results/lth-fashion-mnist.md');
+ * await writeLthResults('.runs/lenet-fashion-mnist-full-af80039a98df', '/tmp/lth-partial.md', { partial: true });
  * ```
  */
 export async function writeLthResults(runPath: string, outPath: string, options: { readonly partial?: boolean; readonly notes?: readonly string[] } = {}): Promise<string[]> {
@@ -82,7 +77,7 @@ export async function writeLthResults(runPath: string, outPath: string, options:
   const seeds = [...new Set(summaries.map((s) => s.seed))].length;
   const notes = [
     ...(finished ? [] : [`Partial results: ${summaries.length} of the planned training runs had finished when this page was written; the run is resumable.`]),
-    `Run directory: ${run.name}-${run.hash.slice(0, 12)} (config hash ${run.hash.slice(0, 12)}), ${summaries.length} training runs over ${seeds} seed(s). Regenerate with: pnpm tsx packages/lth/scripts/write-results.ts <run directory> ${shownPath(runPath, outPath)}.`,
+    `Run directory: ${run.name}-${run.hash.slice(0, 12)} (config hash ${run.hash.slice(0, 12)}), ${summaries.length} training runs over ${seeds} seed(s); raw results: results.jsonl in the run directory (written when the run finishes). Pages under docs/results come from committed raw results: pnpm results:lth import <run directory> --name NAME --config CONFIG_FILE, then pnpm results:lth render.`,
     ...(options.notes ?? []),
   ];
   return writeMarkdownReport(outPath, buildLthReport(config, summaries, notes));

@@ -1,0 +1,77 @@
+/**
+ * The lottery-ticket results pages from committed raw results.
+ *
+ *   pnpm results:lth import <run dir> --name lenet-fashion-mnist-full --config examples/lth/lenet-fashion-mnist-full.json
+ *   pnpm results:lth render
+ *
+ * `import` copies a finished `lth` run's results.jsonl (one line per training run) and its
+ * provenance into docs/results/data/lth/; `render` writes, for each data set there,
+ * docs/results/lth-fashion-mnist.md (full) and lth-fashion-mnist-quick.md (quick) with their SVG
+ * plots, and docs/results/data/lth/claims.json with every page's claims and verdicts.
+ * `--data DIR` and `--out DIR` (render) read and write elsewhere; `--out DIR` (import) too.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { reportFatalErrors, SparseError } from '@sparse/core';
+import { resolveFashionMnistDataset, type FashionMnistDatasetConfig } from '@sparse/datasets';
+import { importRunResults, parseJsonLines, readResultsData, writeFileAtomic, type ResultsClaim } from '@sparse/experiments';
+import { LTH_RESULT_SETS, parseLthRows, renderLthPage } from '../src/index.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const DATA = join(repo, 'docs/results/data/lth');
+const PAGES = join(repo, 'docs/results');
+const REGENERATE = 'pnpm results:lth render';
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+}
+
+async function importRun(args: readonly string[]): Promise<void> {
+  const runPath = args[0];
+  const name = flag(args, '--name');
+  const configFile = flag(args, '--config');
+  if (runPath === undefined || runPath.startsWith('--') || name === undefined || configFile === undefined) {
+    throw new SparseError('E_ARGUMENT', 'usage: results.ts import <run dir> --name NAME --config CONFIG_FILE [--out DIR]', { field: 'args', received: args.join(' ') });
+  }
+  const config = JSON.parse(await readFile(join(runPath, 'config.json'), 'utf8')) as { dataset: FashionMnistDatasetConfig; validationSize: number };
+  const dataset = resolveFashionMnistDataset(config.dataset, { cwd: repo, configPath: resolve(repo, configFile) });
+  const counts = { train: dataset.trainCount - config.validationSize, test: dataset.testCount };
+  const out = flag(args, '--out') ?? DATA;
+  // check the rows before anything is written: a run of an older version without engines is refused here
+  const raw = await readFile(join(runPath, 'results.jsonl'), 'utf8').catch(() => undefined); // missing: importRunResults says so
+  if (raw !== undefined) parseLthRows(parseJsonLines(raw, 'results.jsonl').records, join(runPath, 'results.jsonl'));
+  const provenance = await importRunResults({ runPath, name, configFile, counts, command: `sparse run ${configFile}`, outDir: out });
+  process.stdout.write(`imported ${provenance.runDirectory} as ${name} into ${out}\n`);
+}
+
+async function render(args: readonly string[]): Promise<void> {
+  const dataDir = flag(args, '--data') ?? DATA;
+  const outDir = flag(args, '--out') ?? PAGES;
+  const claims: ResultsClaim[] = [];
+  for (const { name, page } of LTH_RESULT_SETS) {
+    if (!existsSync(join(dataDir, `${name}.jsonl`))) continue;
+    const { rows, provenance } = await readResultsData(dataDir, name);
+    const rendered = renderLthPage({ rows: parseLthRows(rows, `${name}.jsonl`), provenance }, { page, dataLink: `data/lth/${name}`, regenerate: REGENERATE });
+    await mkdir(outDir, { recursive: true });
+    for (const file of rendered.files) await writeFileAtomic(join(outDir, file.name), file.content);
+    await writeFileAtomic(join(outDir, page), rendered.markdown);
+    claims.push(...rendered.claims);
+    process.stdout.write(`wrote ${join(outDir, page)} and ${rendered.files.length} plot(s): ${rendered.claims.filter((claim) => claim.verdict.startsWith('shown')).length} of ${rendered.claims.length} claims shown\n`);
+  }
+  if (claims.length === 0) throw new SparseError('E_NOT_FOUND', `${dataDir} holds none of ${LTH_RESULT_SETS.map((set) => `${set.name}.jsonl`).join(', ')}; import a run first.`, { field: 'data', received: dataDir });
+  await writeFileAtomic(join(dataDir, 'claims.json'), `${JSON.stringify(claims, null, 2)}\n`);
+  process.stdout.write(`wrote ${join(dataDir, 'claims.json')} (${claims.length} claims)\n`);
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const [command, ...rest] = args;
+  if (command === 'import') return importRun(rest);
+  if (command === 'render') return render(rest);
+  throw new SparseError('E_ARGUMENT', `unknown command ${JSON.stringify(command ?? '')}; use import or render`, { field: 'command', received: command ?? '', allowed: ['import', 'render'] });
+}
+
+reportFatalErrors('results:lth');
+await main(process.argv.slice(2));
