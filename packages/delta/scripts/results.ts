@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportFatalErrors, SparseError } from '@sparse/core';
-import { importRunResults, readResultsData, writeFileAtomic, type ResultsClaim } from '@sparse/experiments';
+import { importRunResults, parseImportArgs, readResultsData, type ResultsClaim, scriptFlag, writeFileAtomic } from '@sparse/experiments';
 import { renderDeltaPage, type DeltaRow } from '../src/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -22,27 +22,18 @@ const PAGES_DIR = join(repo, 'docs/results');
 /** Data set name → page (relative to docs/results). */
 const PAGES: Readonly<Record<string, string>> = { 'delta-wide-full': 'delta.md', 'delta-task-shift-full': 'delta-task-shift.md' };
 
-function flag(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-}
 
 async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
   if (command === 'import') {
-    const runPath = rest[0];
-    const name = flag(rest, '--name');
-    const configFile = flag(rest, '--config');
-    if (runPath === undefined || name === undefined || configFile === undefined) {
-      throw new SparseError('E_ARGUMENT', 'usage: results.ts import <run dir> --name NAME --config CONFIG_FILE', { field: 'args', received: args.join(' ') });
-    }
-    const provenance = await importRunResults({ runPath, name, configFile, command: `sparse run ${configFile}`, outDir: flag(rest, '--out') ?? DATA });
+    const { runPath, name, configFile } = parseImportArgs(rest);
+    const provenance = await importRunResults({ runPath, name, configFile, command: `sparse run ${configFile}`, outDir: scriptFlag(rest, '--out') ?? DATA });
     process.stdout.write(`imported ${provenance.runDirectory} as ${name}\n`);
     return;
   }
   if (command === 'render') {
-    const dataDir = flag(rest, '--data') ?? DATA;
-    const outDir = flag(rest, '--out') ?? PAGES_DIR;
+    const dataDir = scriptFlag(rest, '--data') ?? DATA;
+    const outDir = scriptFlag(rest, '--out') ?? PAGES_DIR;
     const claims: ResultsClaim[] = [];
     for (const [name, page] of Object.entries(PAGES)) {
       if (!existsSync(join(dataDir, `${name}.jsonl`))) continue;

@@ -85,3 +85,4 @@ export { compareSeeds, claimVerdict, type Comparison } from './results/verdict.j
 export { importRunResults, readResultsData, type ResultsProvenance } from './results/raw-results.js';
 export { provenanceMarkdown } from './results/provenance-markdown.js';
 export { renderClaimsIndex, readClaimsFiles, shortVerdict, type ResultsClaim } from './results/claims-index.js';
+export { insertAfterTitle, parseImportArgs, scriptFlag } from './results/results-script.js';

@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { refName, reportFatalErrors, SparseError, type ImplementationRef } from '@sparse/core';
 import { resolveFashionMnistDataset, type FashionMnistDatasetConfig } from '@sparse/datasets';
-import { importRunResults, readResultsData, writeFileAtomic } from '@sparse/experiments';
+import { importRunResults, parseImportArgs, readResultsData, scriptFlag, writeFileAtomic } from '@sparse/experiments';
 import { chooseLambdas, methodFamily, renderGroupEnvelopePage, type GroupEnvelopePageInput, type GroupEnvelopeResultsRow, type LatencyRecord, type ScalingRow } from '../src/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -29,19 +29,10 @@ const FULL_CONFIG = 'examples/group-envelope/mlp-fashion-mnist-full.json';
 const SCALING = join(repo, 'packages/group-envelope/bench/results/prox-scaling.json');
 const REGENERATE = 'pnpm results:group-envelope render';
 
-function flag(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-}
 
 async function importRun(rest: readonly string[]): Promise<void> {
-  const runPath = rest[0];
-  const name = flag(rest, '--name');
-  const configFile = flag(rest, '--config');
-  if (runPath === undefined || name === undefined || configFile === undefined) {
-    throw new SparseError('E_ARGUMENT', 'usage: results.ts import <run dir> --name NAME --config CONFIG_FILE [--out DIR]', { field: 'args', received: rest.join(' ') });
-  }
-  const outDir = flag(rest, '--out') ?? DATA;
+  const { runPath, name, configFile } = parseImportArgs(rest);
+  const outDir = scriptFlag(rest, '--out') ?? DATA;
   const config = JSON.parse(await readFile(join(runPath, 'config.json'), 'utf8')) as { dataset: FashionMnistDatasetConfig; validationSize: number; trainSize?: number; testSize?: number };
   const dataset = resolveFashionMnistDataset(config.dataset, { cwd: repo, configPath: resolve(repo, configFile) });
   const counts = { train: Math.min(config.trainSize ?? Infinity, dataset.trainCount - config.validationSize), test: Math.min(config.testSize ?? Infinity, dataset.testCount) };
@@ -51,8 +42,8 @@ async function importRun(rest: readonly string[]): Promise<void> {
 }
 
 async function tune(rest: readonly string[]): Promise<void> {
-  const dataDir = flag(rest, '--data') ?? DATA;
-  const configFile = resolve(repo, flag(rest, '--config') ?? FULL_CONFIG);
+  const dataDir = scriptFlag(rest, '--data') ?? DATA;
+  const configFile = resolve(repo, scriptFlag(rest, '--config') ?? FULL_CONFIG);
   const tuning = await readResultsData<GroupEnvelopeResultsRow>(dataDir, TUNING);
   const choices = chooseLambdas(tuning.rows);
   for (const choice of choices) process.stdout.write(`${choice.family}: λ = ${choice.lambda} (${choice.rule})\n`);
@@ -68,9 +59,9 @@ async function tune(rest: readonly string[]): Promise<void> {
 }
 
 async function render(rest: readonly string[]): Promise<void> {
-  const dataDir = flag(rest, '--data') ?? DATA;
-  const out = flag(rest, '--out') ?? PAGE;
-  const claimsOut = flag(rest, '--claims') ?? join(dataDir, 'claims.json');
+  const dataDir = scriptFlag(rest, '--data') ?? DATA;
+  const out = scriptFlag(rest, '--out') ?? PAGE;
+  const claimsOut = scriptFlag(rest, '--claims') ?? join(dataDir, 'claims.json');
   const input: { -readonly [K in keyof GroupEnvelopePageInput]: GroupEnvelopePageInput[K] } = { full: await readResultsData<GroupEnvelopeResultsRow>(dataDir, FULL) };
   if (existsSync(join(dataDir, `${TUNING}.jsonl`))) input.tuning = await readResultsData<GroupEnvelopeResultsRow>(dataDir, TUNING);
   if (existsSync(join(dataDir, `${FULL}.latency.json`))) input.latency = JSON.parse(await readFile(join(dataDir, `${FULL}.latency.json`), 'utf8')) as LatencyRecord;

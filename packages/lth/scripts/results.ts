@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportFatalErrors, SparseError } from '@sparse/core';
 import { resolveFashionMnistDataset, type FashionMnistDatasetConfig } from '@sparse/datasets';
-import { importRunResults, parseJsonLines, readResultsData, writeFileAtomic, type ResultsClaim } from '@sparse/experiments';
+import { importRunResults, parseImportArgs, parseJsonLines, readResultsData, type ResultsClaim, scriptFlag, writeFileAtomic } from '@sparse/experiments';
 import { LTH_RESULT_SETS, parseLthRows, renderLthPage } from '../src/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -24,22 +24,13 @@ const DATA = join(repo, 'docs/results/data/lth');
 const PAGES = join(repo, 'docs/results');
 const REGENERATE = 'pnpm results:lth render';
 
-function flag(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-}
 
 async function importRun(args: readonly string[]): Promise<void> {
-  const runPath = args[0];
-  const name = flag(args, '--name');
-  const configFile = flag(args, '--config');
-  if (runPath === undefined || runPath.startsWith('--') || name === undefined || configFile === undefined) {
-    throw new SparseError('E_ARGUMENT', 'usage: results.ts import <run dir> --name NAME --config CONFIG_FILE [--out DIR]', { field: 'args', received: args.join(' ') });
-  }
+  const { runPath, name, configFile } = parseImportArgs(args);
   const config = JSON.parse(await readFile(join(runPath, 'config.json'), 'utf8')) as { dataset: FashionMnistDatasetConfig; validationSize: number };
   const dataset = resolveFashionMnistDataset(config.dataset, { cwd: repo, configPath: resolve(repo, configFile) });
   const counts = { train: dataset.trainCount - config.validationSize, test: dataset.testCount };
-  const out = flag(args, '--out') ?? DATA;
+  const out = scriptFlag(args, '--out') ?? DATA;
   // check the rows before anything is written: a run of an older version without engines is refused here
   const raw = await readFile(join(runPath, 'results.jsonl'), 'utf8').catch(() => undefined); // missing: importRunResults says so
   if (raw !== undefined) parseLthRows(parseJsonLines(raw, 'results.jsonl').records, join(runPath, 'results.jsonl'));
@@ -48,8 +39,8 @@ async function importRun(args: readonly string[]): Promise<void> {
 }
 
 async function render(args: readonly string[]): Promise<void> {
-  const dataDir = flag(args, '--data') ?? DATA;
-  const outDir = flag(args, '--out') ?? PAGES;
+  const dataDir = scriptFlag(args, '--data') ?? DATA;
+  const outDir = scriptFlag(args, '--out') ?? PAGES;
   const claims: ResultsClaim[] = [];
   for (const { name, page } of LTH_RESULT_SETS) {
     if (!existsSync(join(dataDir, `${name}.jsonl`))) continue;

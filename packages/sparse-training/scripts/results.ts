@@ -14,7 +14,7 @@ import { resolveFashionMnistDataset, type FashionMnistDatasetConfig } from '@spa
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportFatalErrors, SparseError } from '@sparse/core';
-import { writeFileAtomic } from '@sparse/experiments';
+import { parseImportArgs, scriptFlag, writeFileAtomic } from '@sparse/experiments';
 import { importRunResults, readResultsData, renderPretrainedPage, renderSparseTrainingPage, sparseTrainingIndexClaims, type PageData, type PretrainedUnitResult, type SparseTrainingUnitResult } from '../src/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -24,30 +24,21 @@ const PRETRAINED_PAGE = join(repo, 'docs/results/pretrained-masks.md');
 const PRETRAINED = 'pretrained-masks-full';
 const DATA_SETS = { dst: 'dst-full', search: 'search-vs-imp-full', nm: 'nm-full' } as const;
 
-function flag(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
-}
 
 async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
   if (command === 'import') {
-    const runPath = rest[0];
-    const name = flag(rest, '--name');
-    const configFile = flag(rest, '--config');
-    if (runPath === undefined || name === undefined || configFile === undefined) {
-      throw new SparseError('E_ARGUMENT', 'usage: results.ts import <run dir> --name NAME --config CONFIG_FILE', { field: 'args', received: args.join(' ') });
-    }
+    const { runPath, name, configFile } = parseImportArgs(rest);
     const config = JSON.parse(await readFile(join(runPath, 'config.json'), 'utf8')) as { dataset: FashionMnistDatasetConfig; validationSize: number; trainSize?: number; testSize?: number };
     const dataset = resolveFashionMnistDataset(config.dataset, { cwd: repo, configPath: resolve(repo, configFile) });
     const counts = { train: Math.min(config.trainSize ?? Infinity, dataset.trainCount - config.validationSize), test: Math.min(config.testSize ?? Infinity, dataset.testCount) };
-    const provenance = await importRunResults({ runPath, name, configFile, counts, command: `sparse run ${configFile}`, outDir: flag(rest, '--out') ?? DATA });
+    const provenance = await importRunResults({ runPath, name, configFile, counts, command: `sparse run ${configFile}`, outDir: scriptFlag(rest, '--out') ?? DATA });
     process.stdout.write(`imported ${provenance.runDirectory} as ${name}\n`);
     return;
   }
   if (command === 'render') {
-    const dataDir = flag(rest, '--data') ?? DATA;
-    const out = flag(rest, '--out') ?? PAGE;
+    const dataDir = scriptFlag(rest, '--data') ?? DATA;
+    const out = scriptFlag(rest, '--out') ?? PAGE;
     const data: { dst?: PageData; search?: PageData; nm?: PageData } = {};
     for (const [key, name] of Object.entries(DATA_SETS) as [keyof typeof DATA_SETS, string][]) {
       if (existsSync(join(dataDir, `${name}.jsonl`))) data[key] = await readResultsData<SparseTrainingUnitResult>(dataDir, name);
@@ -60,7 +51,7 @@ async function main(args: string[]): Promise<void> {
     let pretrainedClaims: Parameters<typeof sparseTrainingIndexClaims>[2];
     if (existsSync(join(dataDir, `${PRETRAINED}.jsonl`))) {
       const pretrained = renderPretrainedPage(await readResultsData<PretrainedUnitResult>(dataDir, PRETRAINED), { dataFolder: 'data/sparse-training', regenerate: 'pnpm results:sparse-training render' });
-      const pretrainedOut = flag(rest, '--pretrained-out') ?? PRETRAINED_PAGE;
+      const pretrainedOut = scriptFlag(rest, '--pretrained-out') ?? PRETRAINED_PAGE;
       await writeFileAtomic(pretrainedOut, pretrained.markdown);
       for (const file of pretrained.files) await writeFileAtomic(join(dirname(pretrainedOut), file.name), file.content);
       process.stdout.write(`wrote ${pretrainedOut}: ${pretrained.claims.filter((claim) => claim.verdict.startsWith('shown')).length} of ${pretrained.claims.length} claims shown\n`);

@@ -72,7 +72,7 @@ export function renderClaimsIndex(claims: readonly ResultsClaim[]): string {
   return [
     '# Results: every claim we test',
     '',
-    'Each row is one claim of a paper that a family implements, tested by an experiment whose raw results are committed under [data/](data/). The verdicts come from the numbers: a difference counts as shown only when it exceeds seed noise (the gap of the means is larger than both sample standard deviations and every seed of the higher side is at or above the lower mean), and "within x pt" claims compare the mean gap with the bound. Every page is regenerated from its raw data by a command named on the page, and a test regenerates each page from a committed sample.',
+    'Each row is one claim of a paper that a family implements, tested by an experiment whose raw results are committed under [data/](data/). The verdicts come from the numbers: a difference counts as shown only when it exceeds seed noise (the gap of the means is larger than both sample standard deviations and every seed of the higher side is at or above the lower mean), and "within x pt" claims compare the mean per-seed gap with the bound (the group-envelope page also asks that the mean minus one sd be within it, and says so). Every page is regenerated from its raw data by a command named on the page, and a test regenerates each page from a committed sample.',
     '',
     `${claims.length} claims: ${summary}.`,
     '',
