@@ -193,7 +193,8 @@ function mergeTable(rows: readonly DeltaRow[], tasks: readonly { readonly id: st
  * The claims a `delta` data set tests, each with its evidence and the verdict its numbers give:
  * DARE within 1 pt of the fine-tuned model at p = 0.9 (per regime); each `darex` method above DARE
  * at the `darex` rate beyond seed noise; AdamR fine-tuning raising DARE at the `darex` rate above
- * plain Adam fine-tuning; merges above each fine-tune alone on all the tasks' classes; DARE before
+ * plain Adam fine-tuning (the plain regime of `config` with the same learning rate and epochs, else
+ * the first); merges above each fine-tune alone on all the tasks' classes; DARE before
  * merging within 1 pt of merging the whole deltas.
  *
  * @example
@@ -204,7 +205,7 @@ function mergeTable(rows: readonly DeltaRow[], tasks: readonly { readonly id: st
  * for (const claim of deltaClaims(rows, 'delta.md', 'MLP 784-1024-1024-10')) console.log(claim.claim, claim.verdict);
  * ```
  */
-export function deltaClaims(rows: readonly DeltaRow[], page: string, setup: string): ResultsClaim[] {
+export function deltaClaims(rows: readonly DeltaRow[], page: string, setup: string, config?: { readonly finetune?: { readonly regimes?: readonly { readonly id: string; readonly epochs: number; readonly optimizer: { readonly learningRate: number } }[] } }): ResultsClaim[] {
   const claims: ResultsClaim[] = [];
   const yu = 'Yu et al. 2024 (DARE, "Language Models are Super Mario")';
   const deng = 'Deng et al. 2025 (DAREx, "DARE the Extreme")';
@@ -260,8 +261,12 @@ export function deltaClaims(rows: readonly DeltaRow[], page: string, setup: stri
     }
   }
   const adamr = regimes.filter((regime) => pick(rows, 'finetune').some((row) => row.regime === regime.id && /AdamR/.test(row.label)));
-  const plain = regimes.find((regime) => !adamr.includes(regime) && darex.some((row) => row.regime === regime.id));
+  const settings = (id: string) => (config?.finetune?.regimes ?? []).find((regime) => regime.id === id);
   for (const regime of adamr) {
+    // the plain regime with the same learning rate and epochs; else the first plain one
+    const own = settings(regime.id);
+    const candidates = regimes.filter((other) => !adamr.includes(other) && darex.some((row) => row.regime === other.id));
+    const plain = candidates.find((other) => settings(other.id)?.optimizer.learningRate === own?.optimizer.learningRate && settings(other.id)?.epochs === own?.epochs) ?? candidates[0];
     if (plain === undefined) break;
     const dareAt = (id: string) => perSeed(darex.filter((row) => row.regime === id && row.method === 'dare'), (row) => avg(row.accuracy)).values;
     const a = dareAt(regime.id);
@@ -355,7 +360,7 @@ function setupText(config: Record<string, unknown>, rows: readonly DeltaRow[]): 
  */
 export function buildDeltaSeedsReport(rows: readonly DeltaRow[], config: Record<string, unknown>, page = 'delta.md'): Report {
   const tasks = ((config as { merge?: { tasks?: { id: string; classes: number[] }[] } }).merge?.tasks ?? []) as readonly { id: string; classes: number[] }[];
-  const claims = deltaClaims(rows, page, setupLabel(config));
+  const claims = deltaClaims(rows, page, setupLabel(config), config as Parameters<typeof deltaClaims>[3]);
   const sections: Report['sections'][number][] = [
     { heading: 'Setup', blocks: [{ kind: 'text', text: setupText(config, rows) }, { kind: 'table', table: deltaModelsTable(rows) }] },
     { heading: 'Claims', blocks: [{ kind: 'table', table: deltaClaimsTable(claims) }] },
@@ -425,5 +430,5 @@ export function renderDeltaPage(
     '## Provenance',
     provenance,
   ]);
-  return { markdown, files: rendered.files, claims: deltaClaims(data.rows, options.page, setupLabel(data.provenance.config)) };
+  return { markdown, files: rendered.files, claims: deltaClaims(data.rows, options.page, setupLabel(data.provenance.config), data.provenance.config as Parameters<typeof deltaClaims>[3]) };
 }
