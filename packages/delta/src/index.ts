@@ -48,7 +48,7 @@ export type {
   VarianceRow,
 } from './experiment/results.js';
 export { buildDeltaExperimentReport } from './experiment/report/delta-experiment-report.js';
-export { curvesTable, darexTable, modelsTable } from './experiment/report/results-tables.js';
+export { curvesTable, darexTable, modelsTable, varianceTable } from './experiment/report/results-tables.js';
 export { captureOptimizer, restoreOptimizer, type OptimizerSnapshot } from './experiment/optimizer-state.js';
 export { deltaPlugin, type DeltaPluginOptions } from './plugin.js';
 export { deltaPlugin as default } from './plugin.js';

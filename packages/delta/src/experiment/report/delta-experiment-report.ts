@@ -1,11 +1,10 @@
-import type { PlotSeries, Report, ReportBlock, TableCell } from '@sparse/experiments';
+import type { PlotSeries, Report, ReportBlock } from '@sparse/experiments';
 import type { CurveResult, DeltaExperimentResults } from '../results.js';
-import { darexTable, modelsTable } from './results-tables.js';
+import { darexTable, modelsTable, varianceTable } from './results-tables.js';
 import { accuracyText, mean, percent, std } from './stats.js';
 
 type Regime = DeltaExperimentResults['regimes'][number];
 
-const exponent = (value: TableCell) => (typeof value === 'number' ? value.toExponential(2) : String(value ?? ''));
 
 function series(curve: CurveResult): PlotSeries {
   return {
@@ -132,33 +131,7 @@ export function buildDeltaExperimentReport(results: DeltaExperimentResults): Rep
           kind: 'text',
           text: `Δh = Σ_j c_j − (1/q) Σ_j b_j c_j with c_j = δ_j x̄_j (x̄: mean ${check.layer} input on the calibration images, b_j: kept), over ${check.rows[0]?.seeds ?? 0} drop seeds. Expected: E[Δh] = (1 − (1−p)/q) Σ c and Var[Δh] = ((1−p)p/q²) Σ c².`,
         },
-        {
-          kind: 'table',
-          table: {
-            columns: [
-              { key: 'p', align: 'right' },
-              { key: 'q', align: 'right' },
-              { key: 'realized', header: 'realized drop rate', align: 'right' },
-              { key: 'mean', header: 'mean Δh', align: 'right', format: exponent },
-              { key: 'expectedMean', header: 'expected', align: 'right', format: exponent },
-              { key: 'z', header: '|mean − expected| / SE', align: 'right' },
-              { key: 'variance', header: 'Var Δh', align: 'right', format: exponent },
-              { key: 'expectedVariance', header: 'expected', align: 'right', format: exponent },
-              { key: 'ratio', header: 'ratio', align: 'right' },
-            ],
-            rows: check.rows.map((row) => ({
-              p: row.rate,
-              q: row.q,
-              realized: row.realizedRate.toFixed(4),
-              mean: row.mean,
-              expectedMean: row.expectedMean,
-              z: (Math.abs(row.mean - row.expectedMean) / Math.sqrt(row.variance / row.seeds)).toFixed(2),
-              variance: row.variance,
-              expectedVariance: row.expectedVariance,
-              ratio: (row.variance / row.expectedVariance).toFixed(3),
-            })),
-          },
-        },
+        { kind: 'table', table: varianceTable(check) },
       ],
     });
   }

@@ -1,5 +1,6 @@
 import { compareSeeds, claimVerdict, insertAfterTitle, provenanceMarkdown, renderMarkdownReport, seedStats, type PlotSeries, type Report, type ReportBlock, type ResultsClaim, type ResultsProvenance, type Table } from '@sparse/experiments';
 import type { DeltaRow } from '../raw-rows.js';
+import { varianceTable } from './results-tables.js';
 
 type Row<P extends DeltaRow['phase']> = Extract<DeltaRow, { phase: P }>;
 
@@ -376,6 +377,17 @@ export function buildDeltaSeedsReport(rows: readonly DeltaRow[], config: Record<
   if (darex !== undefined) sections.push({ heading: 'Choosing the rescale at the highest drop rate (DAREx-q)', blocks: [{ kind: 'text', text: 'Kept deltas are multiplied by 1/q; DARE uses q = 1 − p. DAREx-q searches q on the validation split (labels) or by the output change of the last hidden layer on the calibration images (no labels); the analytical variant computes q per layer. Output change = mean |Δh| on the calibration images.' }, { kind: 'table', table: darex }] });
   const merge = mergeTable(rows, tasks);
   if (merge !== undefined) sections.push({ heading: 'Merging two fine-tunes', blocks: [{ kind: 'table', table: merge }] });
+  const variance = pick(rows, 'variance');
+  const first = variance[0]?.check;
+  if (first !== undefined) {
+    sections.push({
+      heading: `Mean and variance of the change of one unit (${first.regime}, ${first.layer} unit ${first.unit})`,
+      blocks: [
+        { kind: 'text', text: `Δh = Σ_j c_j − (1/q) Σ_j b_j c_j with c_j = δ_j x̄_j (x̄: mean ${first.layer} input on the calibration images, b_j: kept), over ${first.rows[0]?.seeds ?? 0} drop seeds, for each training seed. Expected: E[Δh] = (1 − (1−p)/q) Σ c and Var[Δh] = ((1−p)p/q²) Σ c².` },
+        ...variance.map((row): ReportBlock => ({ kind: 'table', table: { ...varianceTable(row.check), title: `Training seed ${row.seed}` } })),
+      ],
+    });
+  }
   return { title: `Delta-parameter pruning (DARE, DAREx-q, AdamR) and merging on Fashion-MNIST: ${String((config as { name?: unknown }).name ?? '')}`, sections };
 }
 

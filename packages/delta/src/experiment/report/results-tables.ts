@@ -102,3 +102,44 @@ export function modelsTable(results: DeltaExperimentResults): Table {
     })),
   };
 }
+
+
+/**
+ * The variance check as a table: per point, the realized drop rate, the mean and variance of the
+ * unit's change over the drop seeds against the closed forms, the mean's distance in standard
+ * errors and the variance ratio.
+ *
+ * @example
+ * ```ts
+ * import { varianceTable, type DeltaExperimentResults } from '@sparse/delta';
+ *
+ * declare const results: DeltaExperimentResults;
+ * if (results.varianceCheck !== null) console.log(varianceTable(results.varianceCheck).rows.length);
+ * ```
+ */
+export function varianceTable(check: NonNullable<DeltaExperimentResults['varianceCheck']>): Table {
+  return {
+    columns: [
+      { key: 'p', align: 'right' },
+      { key: 'q', align: 'right' },
+      { key: 'realized', header: 'realized drop rate', align: 'right' },
+      { key: 'mean', header: 'mean Δh', align: 'right', format: exponent },
+      { key: 'expectedMean', header: 'expected', align: 'right', format: exponent },
+      { key: 'z', header: '|mean − expected| / SE', align: 'right' },
+      { key: 'variance', header: 'Var Δh', align: 'right', format: exponent },
+      { key: 'expectedVariance', header: 'expected', align: 'right', format: exponent },
+      { key: 'ratio', header: 'ratio', align: 'right' },
+    ],
+    rows: check.rows.map((row) => ({
+      p: row.rate,
+      q: row.q,
+      realized: row.realizedRate.toFixed(4),
+      mean: row.mean,
+      expectedMean: row.expectedMean,
+      z: (Math.abs(row.mean - row.expectedMean) / Math.sqrt(row.variance / row.seeds)).toFixed(2),
+      variance: row.variance,
+      expectedVariance: row.expectedVariance,
+      ratio: (row.variance / row.expectedVariance).toFixed(3),
+    })),
+  };
+}
