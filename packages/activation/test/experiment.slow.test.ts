@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wasmBackend } from '@sparse/backend-wasm';
 import { createRuntime, isSparseError } from '@sparse/core';
 import { runExperimentFile } from '@sparse/experiments';
-import type { ActivationResults } from '../src/index.js';
+import type { ActivationResults, ActivationRow } from '../src/index.js';
 import { RESULT_FILES, builtIns, filesUnder, preload, tinyConfig } from './support.js';
 
 const folders: string[] = [];
@@ -54,7 +54,7 @@ async function expectSameResults(expectedRoot: string, actualRoot: string): Prom
   const expected = await filesUnder(join(expectedRoot, a as string));
   const actual = await filesUnder(join(actualRoot, b as string));
   const compared = [...expected.keys()].filter((name) => RESULT_FILES.test(name));
-  for (const name of ['results.json', 'summary.json', 'metrics.jsonl', 'results.md', 'report.html']) expect(compared).toContain(name);
+  for (const name of ['results.json', 'results.jsonl', 'summary.json', 'metrics.jsonl', 'results.md', 'report.html']) expect(compared).toContain(name);
   expect(compared.filter((name) => name.startsWith('thresholds/')).length).toBeGreaterThan(0);
   for (const name of compared) expect(actual.get(name)?.equals(expected.get(name) as Buffer), name).toBe(true);
   expect([...actual.keys()].filter((name) => RESULT_FILES.test(name)).sort()).toEqual(compared.sort());
@@ -72,7 +72,7 @@ describe('the activation experiment kind', () => {
     const outcome = await run(path, reference, { log: (text) => (printed += text) });
     expect(tf.memory().numTensors).toBe(before);
     expect(outcome.resumed).toBe(false);
-    for (const file of ['report.html', 'results.md', 'results.json', 'summary.json', 'metrics.jsonl']) expect(existsSync(join(outcome.runPath, file)), file).toBe(true);
+    for (const file of ['report.html', 'results.md', 'results.json', 'results.jsonl', 'summary.json', 'metrics.jsonl']) expect(existsSync(join(outcome.runPath, file)), file).toBe(true);
     expect(outcome.markdownPath).toBe(join(outcome.runPath, 'results.md'));
     expect(printed).toContain(outcome.table);
     expect(outcome.table).toMatch(/mlp\s+CHESS\s+80 %/);
@@ -91,10 +91,19 @@ describe('the activation experiment kind', () => {
     const markdown = await readFile(outcome.markdownPath as string, 'utf8');
     expect(markdown).toContain('## Findings');
     expect(markdown).toContain('![Nonzero activations per epoch](./activation-nonzero-activations-per-epoch.svg)');
-    expect(existsSync(join(outcome.runPath, 'thresholds', 'mlp', 'chess', 'target-0.5.json'))).toBe(true);
+    expect(existsSync(join(outcome.runPath, 'thresholds', 'seed-3', 'mlp', 'chess', 'target-0.5.json'))).toBe(true);
     const results2 = JSON.parse(await readFile(join(outcome.runPath, 'results.json'), 'utf8')) as { units: { id: string }[] };
-    expect(results2.units[0]?.id).toBe('mlp/train');
+    expect(results2.units[0]?.id).toBe('seed-3/mlp/train');
     expect(JSON.stringify(results2)).not.toMatch(/seconds|elapsed|wall/i);
+    // results.jsonl: one compact raw row per unit, each naming its seed, model, kind and engine.
+    const rows = (await readFile(join(outcome.runPath, 'results.jsonl'), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as ActivationRow);
+    expect(rows.map((row) => row.unit)).toEqual(results2.units.map((unit) => unit.id));
+    expect(rows.every((row) => row.seed === 3 && row.engine === 'stock' && row.backend === 'wasm')).toBe(true);
+    const train = rows.find((row) => row.kind === 'train' && row.model === 'mlp');
+    expect(train?.kind === 'train' && train.distributions.map((d) => d.site)).toEqual(['block0/gate', 'block1/gate']);
+    expect(train?.kind === 'train' && train.images).toMatchObject({ train: 300, validation: 100, calibration: 100, test: 200 });
+    const cats = rows.find((row) => row.kind === 'sparsify' && row.model === 'mlp' && row.method === 'CATS');
+    expect(cats?.kind === 'sparsify' && cats.accuracy).toBe(mlp?.methods[0]?.accuracy);
   }, 120_000);
 
   it('resumes a run cancelled part-way (after a checkpoint) and ends byte-identical to the uninterrupted run', async () => {
@@ -107,7 +116,7 @@ describe('the activation experiment kind', () => {
     }, 1);
     await expect(run(path, root, { signal: controller.signal })).rejects.toThrow(/cancelled by the test/);
     clearInterval(poll);
-    expect(findManifest(root), 'dense training was interrupted after an epoch checkpoint').toContain('/checkpoints/mlp/train/');
+    expect(findManifest(root), 'dense training was interrupted after an epoch checkpoint').toContain('/checkpoints/seed-3/mlp/train/');
     const [runFolder] = readdirSync(root);
     expect(existsSync(join(root, runFolder as string, 'results.json'))).toBe(false);
     const outcome = await run(path, root);
@@ -122,7 +131,7 @@ describe('the activation experiment kind', () => {
     await run(path, root);
     const [a] = readdirSync(reference);
     const [b] = readdirSync(root);
-    for (const file of ['results.json', 'metrics.jsonl', 'thresholds/mlp/cats/target-0.5.json', 'thresholds/relu/top-k/k-8.json']) {
+    for (const file of ['results.json', 'results.jsonl', 'metrics.jsonl', 'thresholds/seed-3/mlp/cats/target-0.5.json', 'thresholds/seed-3/relu/top-k/k-8.json']) {
       expect((await readFile(join(root, b as string, file))).equals(await readFile(join(reference, a as string, file))), file).toBe(true);
     }
     const summary = async (folder: string) => ({ ...(JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8')) as ActivationResults), config: undefined });
@@ -175,6 +184,9 @@ describe('a wrong activation config fails before any run directory exists, namin
     expect(train.field).toBe('trainExamples');
     const calibration = await failure(tinyConfig({ calibration: { examples: 400, batchSize: 50 } }));
     expect(calibration.field).toBe('calibration.examples');
+    expect(calibration.message).toContain('held-out');
+    const validation = await failure(tinyConfig({ validationExamples: 6000 }));
+    expect(validation.field).toBe('validationExamples');
     const unknown = await failure(tinyConfig({ epochs: 3 }));
     expect(unknown.message).toContain('epochs');
   });

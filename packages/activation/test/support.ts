@@ -21,7 +21,8 @@ export function tinyConfig(overrides: Record<string, unknown> = {}): Record<stri
   return {
     kind: 'activation',
     name: 'tiny',
-    seed: 3,
+    seeds: [3],
+    validationExamples: 100,
     dataset: 'bundled',
     trainExamples: 300,
     testExamples: 200,
@@ -60,4 +61,4 @@ export async function filesUnder(folder: string, out = new Map<string, Buffer>()
 }
 
 /** The files a resumed run must reproduce byte for byte (everything but checkpoints, locks and temporaries). */
-export const RESULT_FILES = /^(config\.json|run\.json|metrics\.jsonl|results\.json|summary\.json|results\.md|report\.html|activation-.*\.svg|metrics\/.*|units\/.*|thresholds\/.*|models\/.*)$/;
+export const RESULT_FILES = /^(config\.json|run\.json|metrics\.jsonl|results\.json|results\.jsonl|summary\.json|results\.md|report\.html|activation-.*\.svg|metrics\/.*|units\/.*|thresholds\/.*|models\/.*)$/;

@@ -16,13 +16,14 @@ const count = (description: string) => z.int().min(1).max(1_000_000).meta({ desc
  * | field | meaning | default |
  * |---|---|---|
  * | `name` | run directory prefix | required |
- * | `seed` | the seed every draw derives from (subsets, initialisation, batch order, reservoirs) | 0 |
+ * | `seeds` | one replicate per seed; every draw of a replicate derives from its seed (validation split, subsets, initialisation, batch order, reservoirs) | [0] |
  * | `dataset` | `"bundled"` or `{ "dir": folder with the four Fashion-MNIST .gz files }` | `"bundled"` |
  * | `trainExamples` / `testExamples` | use a seeded subset of this many training / test images | all |
  * | `batchSize` | minibatch size of training and fine-tuning | 128 |
- * | `calibration` | `{ examples, batchSize }`: random training images the thresholds are calibrated on, and images per calibration batch (CHESS's mean of batches) | 2000, 100 |
+ * | `validationExamples` | training images held out from training (a seeded split per seed, `splitValidation` of `@sparse/datasets`); calibration draws from them only | 5000 |
+ * | `calibration` | `{ examples, batchSize }`: held-out validation images the thresholds are calibrated on (the first of them in a seeded order), and images per calibration batch (CHESS's mean of batches) | 2000, 100 |
  * | `targets` | target sparsities every sparsifier is calibrated for (unless it gives its own) | [0.5, 0.7, 0.9] |
- * | `probeExamples` | training images (after the calibration ones) on which `trackNonzero` also counts nonzeros | 5000 |
+ * | `probeExamples` | training images (seen in training, a seeded draw) on which `trackNonzero` also counts nonzeros | 5000 |
  * | `workers` | worker threads, one model each | 2 |
  * | `models[]` | the models to train and sparsify, see below | required |
  *
@@ -31,7 +32,9 @@ const count = (description: string) => z.int().min(1).max(1_000_000).meta({ desc
  * schedule to 5 %), `sparsifiers` (compared at every level), `reluSwap` (the same weights with
  * ReLU gates, gated models), `trackNonzero` (nonzero activations after every epoch: lazy neurons),
  * `fineTune` (`{ sparsifier, targets?, epochs, learningRates }`: training with the thresholds in
- * place, from the dense model, per target and learning rate).
+ * place, from the dense model, per target and learning rate), `timing` (`{ examples, repeats }`:
+ * wall-clock forward time of the dense and the thresholded model on the same test images, in the
+ * same process, interleaved; off by default because times differ from run to run).
  *
  * @example
  * ```ts
@@ -62,16 +65,30 @@ export function activationConfigSchema(refs: ImplementationRefs) {
     reluSwap: z.boolean().default(false).meta({ description: 'Also measure the trained weights with ReLU in place of SiLU in the gates (gated models).' }),
     trackNonzero: z.boolean().default(false).meta({ description: 'Measure the fraction of nonzero activations at initialisation and after every epoch (lazy neurons).' }),
     fineTune: fineTune.optional(),
+    timing: z
+      .strictObject({
+        examples: count('Test images per timed forward pass.').default(1000),
+        repeats: z.int().min(1).max(100).default(5).meta({ description: 'Timed passes of each variant (dense and each thresholded level), interleaved; the median is reported.' }),
+      })
+      .optional()
+      .meta({ description: 'Measure the wall-clock forward time of the dense and the thresholded model (first sparsifier, every level) in the same process.' }),
   });
   return z.object({
     name: z.string().regex(NAME).meta({ description: "The run directory's prefix: 1 to 100 letters, digits, '.', '_' or '-'." }),
-    seed: z.int().min(0).max(2 ** 32 - 1).default(0).meta({ description: 'The seed every random draw derives from.' }),
+    seeds: z
+      .array(z.int().min(0).max(2 ** 32 - 1))
+      .min(1)
+      .max(20)
+      .refine(distinct, { message: 'seeds must be distinct' })
+      .default([0])
+      .meta({ description: 'One replicate per seed; every random draw of a replicate derives from its seed.' }),
     dataset: fashionMnistDatasetSchema.default('bundled'),
     trainExamples: count('Train on a seeded subset of this many training images (default all).').optional(),
     testExamples: count('Measure on a seeded subset of this many test images (default all).').optional(),
     batchSize: z.int().min(1).max(65536).default(128),
+    validationExamples: count('Training images held out from training (seeded split per seed); thresholds are calibrated on them only.').default(5000),
     calibration: z
-      .strictObject({ examples: count('Random training images the thresholds are calibrated on.').default(2000), batchSize: count('Images per calibration batch.').default(100) })
+      .strictObject({ examples: count('Held-out validation images the thresholds are calibrated on.').default(2000), batchSize: count('Images per calibration batch.').default(100) })
       .default({ examples: 2000, batchSize: 100 }),
     targets: z
       .array(z.number().min(0).max(1))
@@ -80,7 +97,7 @@ export function activationConfigSchema(refs: ImplementationRefs) {
       .refine(distinct, { message: 'targets must be distinct' })
       .default([0.5, 0.7, 0.9])
       .meta({ description: 'Target sparsities in [0, 1].' }),
-    probeExamples: count('Training images, after the calibration ones, on which trackNonzero also counts.').default(5000),
+    probeExamples: count('Training images (seen in training) on which trackNonzero also counts.').default(5000),
     workers: z.int().min(1).max(64).default(2).meta({ description: 'Worker threads, one model each.' }),
     models: z.array(model).min(1).max(32),
   });
@@ -110,6 +127,7 @@ export interface ActivationModelConfig {
     readonly epochs: number;
     readonly learningRates: readonly number[];
   };
+  readonly timing?: { readonly examples: number; readonly repeats: number };
 }
 
 /**
@@ -126,11 +144,12 @@ export interface ActivationModelConfig {
  */
 export interface ActivationExperimentConfig {
   readonly name: string;
-  readonly seed: number;
+  readonly seeds: readonly number[];
   readonly dataset: FashionMnistDatasetConfig;
   readonly trainExamples?: number;
   readonly testExamples?: number;
   readonly batchSize: number;
+  readonly validationExamples: number;
   readonly calibration: { readonly examples: number; readonly batchSize: number };
   readonly targets: readonly number[];
   readonly probeExamples: number;

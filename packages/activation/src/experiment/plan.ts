@@ -70,26 +70,33 @@ export function planModel(runtime: SparseRuntime, config: ActivationExperimentCo
   return { index, id: modelId(entry), config: entry, builder, sparsifiers, fineTune };
 }
 
-/** The units of one model by role, in run order. @internal */
+/** The units of one model of one replicate by role, in run order. @internal */
 export interface ModelUnitIds {
+  /** `seed-<seed>/<model id>`: the prefix of every unit id and stored file of this model in this replicate. */
+  readonly prefix: string;
   readonly train: string;
   readonly levels: readonly { readonly id: string; readonly sparsifier: PlannedSparsifier; readonly level: SparsityLevel }[];
   readonly reluSwap: string | undefined;
   readonly fineTune: readonly { readonly id: string; readonly level: SparsityLevel; readonly learningRate: number }[];
+  readonly timing: string | undefined;
 }
 
-/** The unit ids of a model, in run order. @internal */
-export function unitIds(plan: ModelPlan): ModelUnitIds {
-  const levels = plan.sparsifiers.flatMap((sparsifier) => sparsifier.levels.map((level) => ({ id: `${plan.id}/sparsify/${sparsifier.slug}/${levelId(level)}`, sparsifier, level })));
+/** The unit ids of a model in the replicate of `seed`, in run order. @internal */
+export function unitIds(plan: ModelPlan, seed: number): ModelUnitIds {
+  const prefix = `seed-${seed}/${plan.id}`;
+  const levels = plan.sparsifiers.flatMap((sparsifier) => sparsifier.levels.map((level) => ({ id: `${prefix}/sparsify/${sparsifier.slug}/${levelId(level)}`, sparsifier, level })));
   const tune = plan.fineTune;
-  const fineTune = tune === undefined ? [] : tune.learningRates.flatMap((learningRate) => tune.levels.map((level) => ({ id: `${plan.id}/fine-tune/${tune.slug}/${levelId(level)}/lr-${learningRate}`, level, learningRate })));
-  return { train: `${plan.id}/train`, levels, reluSwap: plan.config.reluSwap ? `${plan.id}/relu-swap` : undefined, fineTune };
+  const fineTune = tune === undefined ? [] : tune.learningRates.flatMap((learningRate) => tune.levels.map((level) => ({ id: `${prefix}/fine-tune/${tune.slug}/${levelId(level)}/lr-${learningRate}`, level, learningRate })));
+  return { prefix, train: `${prefix}/train`, levels, reluSwap: plan.config.reluSwap ? `${prefix}/relu-swap` : undefined, fineTune, timing: plan.config.timing === undefined ? undefined : `${prefix}/timing` };
 }
 
-/** Every unit id of a run, model by model, in run order (the order of `results.json`). @internal */
-export function allUnitIds(plans: readonly ModelPlan[]): string[] {
-  return plans.flatMap((plan) => {
-    const ids = unitIds(plan);
-    return [ids.train, ...ids.levels.map((unit) => unit.id), ...(ids.reluSwap === undefined ? [] : [ids.reluSwap]), ...ids.fineTune.map((unit) => unit.id)];
-  });
+/** The unit ids of one model of one replicate, in run order. @internal */
+export function modelUnitIdList(plan: ModelPlan, seed: number): string[] {
+  const ids = unitIds(plan, seed);
+  return [ids.train, ...ids.levels.map((unit) => unit.id), ...(ids.reluSwap === undefined ? [] : [ids.reluSwap]), ...ids.fineTune.map((unit) => unit.id), ...(ids.timing === undefined ? [] : [ids.timing])];
+}
+
+/** Every unit id of a run, seed by seed and model by model, in run order (the order of `results.json` and `results.jsonl`). @internal */
+export function allUnitIds(plans: readonly ModelPlan[], seeds: readonly number[]): string[] {
+  return seeds.flatMap((seed) => plans.flatMap((plan) => modelUnitIdList(plan, seed)));
 }

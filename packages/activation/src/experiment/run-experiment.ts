@@ -14,6 +14,7 @@ import {
 } from '@sparse/experiments';
 import { activationResultsTable, buildActivationReport } from '../report/activation-report.js';
 import { assembleResults } from '../report/assemble.js';
+import { activationRows } from '../report/raw-rows.js';
 import { checkActivationConfig } from './check.js';
 import type { ActivationExperimentConfig } from './config.js';
 import { loadActivationData } from './data.js';
@@ -30,11 +31,13 @@ function jobModule(): URL {
 
 /**
  * Runs (or resumes) an `activation` experiment: opens the hash-named run directory, runs the units
- * of every model (dense training with a checkpoint per epoch, each sparsifier at each level,
- * ReLU swap, fine-tuning), one model per worker thread when `workers > 1`, with one progress bar;
- * then writes `metrics.jsonl` and `results.json` (every unit's output), `summary.json` (the
- * {@link ActivationResults}), `report.html`, the results page `results.md` with its SVG plots, and
- * prints the results table. Threshold files stay in `thresholds/`, trained weights in `models/`.
+ * of every model of every seed (dense training with a checkpoint per epoch, each sparsifier at each
+ * level, ReLU swap, fine-tuning, timing), one model of one seed per worker thread when
+ * `workers > 1`, with one progress bar; then writes `metrics.jsonl` and `results.json` (every
+ * unit's output), `results.jsonl` (one compact raw row per unit, every seed: see
+ * {@link ActivationRow}; the results page is rendered from it), and for the first seed
+ * `summary.json` (the {@link ActivationResults}), `report.html`, `results.md` with its SVG plots,
+ * and prints its results table. Threshold files stay in `thresholds/`, trained weights in `models/`.
  * A killed or cancelled run resumes where it stopped and ends with the same files.
  *
  * @throws SparseError `E_CONFIG` for a config its checks refuse (data folder, sizes, models, sparsifiers), or what a unit throws.
@@ -55,11 +58,13 @@ export async function runActivationExperiment(config: ActivationExperimentConfig
   const { plans } = checked;
   const run = await openRunDirectory({ root: context.runsRoot, name: config.name, config });
   try {
-    const unitCount = allUnitIds(plans).length;
-    const concurrency = Math.min(config.workers, plans.length);
-    context.log(`${run.resumed ? 'Resuming' : 'Starting'} ${run.path}\n${plans.length} model(s), ${unitCount} units (${context.runtime.backend}, ${concurrency} worker${concurrency === 1 ? '' : 's'})\n`);
+    const seeds = config.seeds;
+    const unitCount = allUnitIds(plans, seeds).length;
+    const jobs = seeds.flatMap((seed) => plans.map((plan) => ({ seed, plan, name: `seed-${seed}/${plan.id}` })));
+    const concurrency = Math.min(config.workers, jobs.length);
+    context.log(`${run.resumed ? 'Resuming' : 'Starting'} ${run.path}\n${plans.length} model(s) x ${seeds.length} seed(s), ${unitCount} units (${context.runtime.backend}, ${concurrency} worker${concurrency === 1 ? '' : 's'})\n`);
     const sizes = { train: checked.trainCount, test: checked.testCount, calibration: checked.calibrationCount };
-    const work = plans.map((plan) => modelWork(plan, sizes));
+    const work = jobs.map((job) => modelWork(job.plan, sizes));
     const bar = new ProgressBar({ total: work.reduce((a, b) => a + b, 0), label: config.name, unit: 'img', ...(context.progress === undefined ? {} : { stream: context.progress }) });
     const done = new Map<string, number>();
     const report = (id: string, value: number): void => {
@@ -67,17 +72,19 @@ export async function runActivationExperiment(config: ActivationExperimentConfig
       bar.update([...done.values()].reduce((a, b) => a + b, 0), id);
     };
     if (concurrency <= 1) {
-      const data = await loadActivationData(config, checked.dataset.dir);
-      for (const plan of plans) {
-        await runModelUnits({ runtime: context.runtime, run, config, modelIndex: plan.index, data, onProgress: (value) => report(plan.id, value), ...(context.signal === undefined ? {} : { signal: context.signal }) });
+      for (const seed of seeds) {
+        const data = await loadActivationData(config, checked.dataset.dir, seed);
+        for (const plan of plans) {
+          await runModelUnits({ runtime: context.runtime, run, config, modelIndex: plan.index, seed, data, onProgress: (value) => report(`seed-${seed}/${plan.id}`, value), ...(context.signal === undefined ? {} : { signal: context.signal }) });
+        }
       }
     } else {
-      const payloads: ModelJobPayload[] = plans.map((plan) => ({ runPath: run.path, config, modelIndex: plan.index, datasetDir: checked.dataset.dir, backend: context.runtime.backend, plugins: context.plugins }));
+      const payloads: ModelJobPayload[] = jobs.map((job) => ({ runPath: run.path, config, modelIndex: job.plan.index, seed: job.seed, datasetDir: checked.dataset.dir, backend: context.runtime.backend, plugins: context.plugins }));
       await runInWorkers<ModelJobPayload, null>({
         module: jobModule(),
         exportName: 'runModelJob',
         payloads,
-        jobName: (payload) => plans[payload.modelIndex]?.id ?? `model ${payload.modelIndex}`,
+        jobName: (payload) => `seed-${payload.seed}/${plans[payload.modelIndex]?.id ?? `model ${payload.modelIndex}`}`,
         concurrency,
         onProgress: (event) => {
           if (event.kind === 'progress') report(event.name, event.done);
@@ -87,15 +94,23 @@ export async function runActivationExperiment(config: ActivationExperimentConfig
       });
     }
     bar.finish();
-    const outputs = await finalizeRun(run, allUnitIds(plans));
-    const results = assembleResults(config, plans, outputs, {
-      backend: context.runtime.backend,
-      dataset: checked.dataset.dir === undefined ? 'bundled' : 'full',
-      trainCount: checked.trainCount,
-      testCount: checked.testCount,
-      calibrationCount: checked.calibrationCount,
-      probeCount: checked.probeCount,
-    });
+    const outputs = await finalizeRun(run, allUnitIds(plans, seeds));
+    const rows = activationRows(plans, seeds, outputs, context.runtime.backend);
+    await writeFileAtomic(run.file('results.jsonl'), rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+    const results = assembleResults(
+      config,
+      plans,
+      outputs,
+      {
+        backend: context.runtime.backend,
+        dataset: checked.dataset.dir === undefined ? 'bundled' : 'full',
+        trainCount: checked.trainCount,
+        testCount: checked.testCount,
+        calibrationCount: checked.calibrationCount,
+        probeCount: checked.probeCount,
+      },
+      seeds[0] ?? 0,
+    );
     await writeJsonAtomic(run.file('summary.json'), results as unknown as JsonObject);
     const reportDocument = buildActivationReport(results);
     const reportPath = run.file('report.html');

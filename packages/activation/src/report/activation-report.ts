@@ -142,7 +142,7 @@ function modelSection(model: ModelResults, results: ActivationResults): ReportSe
       ? []
       : [
           text(
-            `Methods. ${model.sparsifiers.map((s) => s.description).join(' ')} ${calibrating ? `Thresholds are calibrated on ${results.calibrationCount} random training images (calibration batches of ${results.calibrationBatchSize}); as in CATS and CHESS, all statistics are recorded in one pass on the dense model, so in the sparsified model only the first site sees exactly the calibrated inputs. ` : ''}Every accuracy and realized sparsity is measured on the ${results.testCount} test images ("realized, calibration set": on the calibration images). Realized-sparsity columns list the sparsified sites in forward order (the model's sites: ${sites.join(', ')}); block errors list the model's blocks in forward order (0 for a block left dense).`,
+            `Methods. ${model.sparsifiers.map((s) => s.description).join(' ')} ${calibrating ? `Thresholds are calibrated on ${results.calibrationCount} held-out validation images that no model trains on (calibration batches of ${results.calibrationBatchSize}); as in CATS and CHESS, all statistics are recorded in one pass on the dense model, so in the sparsified model only the first site sees exactly the calibrated inputs. ` : ''}Every accuracy and realized sparsity is measured on the ${results.testCount} test images ("realized, calibration set": on the calibration images). Realized-sparsity columns list the sparsified sites in forward order (the model's sites: ${sites.join(', ')}); block errors list the model's blocks in forward order (0 for a block left dense).`,
           ),
         ];
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -177,7 +177,7 @@ function lazySection(results: ActivationResults): ReportSection[] {
     {
       heading: 'Lazy neurons: nonzero activations during training',
       blocks: [
-        text(`Models trained dense with Adam; after each epoch (epoch 0 = at initialisation) the percentage of nonzero entries of the activations at their sites, averaged over sites and examples, on the ${results.testCount} test images and on ${results.probeCount} other training images (not the calibration ones).`),
+        text(`Models trained dense with Adam; after each epoch (epoch 0 = at initialisation) the percentage of nonzero entries of the activations at their sites, averaged over sites and examples, on the ${results.testCount} test images and on ${results.probeCount} training images (seen in training).`),
         { kind: 'plot', title: 'Nonzero activations per epoch', plot: { series, xLabel: 'epoch', yLabel: 'nonzero activations (%)' } },
         {
           kind: 'table',
@@ -237,7 +237,7 @@ export function buildActivationReport(results: ActivationResults): Report {
         heading: 'Summary',
         blocks: [
           text(
-            `Data: Fashion-MNIST${bundled ? ' (bundled subset)' : ''}, ${results.trainCount} training and ${results.testCount} test images; thresholds calibrated on ${results.calibrationCount} random training images (seed ${results.seed}); every accuracy and realized sparsity below is measured on the ${results.testCount} test images, with no fine-tuning unless stated. Backend: ${results.backend}. Target sparsities: ${results.targets.map((t) => `${pct(t, 0)} %`).join(', ')}.`,
+            `Data: Fashion-MNIST${bundled ? ' (bundled subset)' : ''}, ${results.trainCount} training and ${results.testCount} test images; thresholds calibrated on ${results.calibrationCount} held-out validation images, never trained on; this report shows seed ${results.seed} only (the run's results.jsonl has every seed); every accuracy and realized sparsity below is measured on the ${results.testCount} test images, with no fine-tuning unless stated. Backend: ${results.backend}. Target sparsities: ${results.targets.map((t) => `${pct(t, 0)} %`).join(', ')}.`,
           ),
           ...checks(results),
           text(DEFINITIONS),

@@ -13,10 +13,10 @@ export interface ResultsInfo {
   readonly probeCount: number;
 }
 
-/** Gathers the unit outputs of a finished run into {@link ActivationResults}. @internal */
-export function assembleResults(config: ActivationExperimentConfig, plans: readonly ModelPlan[], outputs: ReadonlyMap<string, JsonValue>, info: ResultsInfo): ActivationResults {
+/** Gathers the unit outputs of one replicate (`seed`) of a finished run into {@link ActivationResults}. @internal */
+export function assembleResults(config: ActivationExperimentConfig, plans: readonly ModelPlan[], outputs: ReadonlyMap<string, JsonValue>, info: ResultsInfo, seed: number): ActivationResults {
   const models = plans.map((plan): ModelResults => {
-    const ids = unitIds(plan);
+    const ids = unitIds(plan, seed);
     const trained = outputs.get(ids.train) as unknown as Omit<ModelResults, 'id' | 'model' | 'description' | 'epochs' | 'learningRate' | 'sparsifiers' | 'trackNonzero' | 'methods' | 'fineTuned'>;
     const reluSwap = ids.reluSwap === undefined ? undefined : (outputs.get(ids.reluSwap) as unknown as ModelResults['reluSwap']);
     return {
@@ -39,7 +39,7 @@ export function assembleResults(config: ActivationExperimentConfig, plans: reado
   });
   return {
     name: config.name,
-    seed: config.seed,
+    seed,
     dataset: info.dataset,
     backend: info.backend,
     trainCount: info.trainCount,

@@ -1,10 +1,6 @@
 import { catsChessPair, findResult, levelLabels, mean, meanBlockError, methodLabels, pct, pt, worstDeviation } from './format.js';
 import type { ActivationResults, ModelResults } from './results.js';
 
-function compare(a: number, b: number, lower: string, higher: string): string {
-  return a < b ? lower : a > b ? higher : 'equal to';
-}
-
 function catsLines(model: ModelResults, targets: readonly number[]): string[] {
   const cats = targets.map((target) => findResult(model, 'CATS', target));
   const present = cats.flatMap((result) => (result === undefined ? [] : [result]));
@@ -22,7 +18,7 @@ function catsLines(model: ModelResults, targets: readonly number[]): string[] {
     if (pair === undefined) return [];
     const ce = meanBlockError(pair.cats);
     const he = meanBlockError(pair.chess);
-    return [`at ${pct(target, 0)} % ${pair.chess.method}'s mean block error ${he.toFixed(3)} is ${compare(he, ce, 'lower than', 'higher than')} ${pair.cats.method}'s ${ce.toFixed(3)} and its accuracy ${pct(pair.chess.accuracy)} % is ${compare(pair.chess.accuracy, pair.cats.accuracy, 'lower than', 'higher than')} ${pair.cats.method}'s ${pct(pair.cats.accuracy)} %`];
+    return [`at ${pct(target, 0)} % mean block error ${he.toFixed(3)} (${pair.chess.method}) vs ${ce.toFixed(3)} (${pair.cats.method}), accuracy ${pct(pair.chess.accuracy)} % vs ${pct(pair.cats.accuracy)} %`];
   });
   if (chess.length > 0) lines.push(`${model.id}, CHESS vs CATS at equal sparsity on the same sites: ${chess.join('; ')}.`);
   return lines;
@@ -70,15 +66,19 @@ function lazyLines(models: readonly ModelResults[]): string[] {
     const ends = tracked
       .map((model) => ({ id: model.id, width: model.sites.reduce((sum, site) => sum + site.width, 0), nonzero: model.history.at(-1)?.testNonzero ?? Number.NaN }))
       .sort((a, b) => a.width - b.width);
-    const widerSparser = ends.every((end, i) => i === 0 || end.nonzero < (ends[i - 1]?.nonzero ?? 0));
-    lines.push(`After training, ${widerSparser ? 'each wider model has a lower' : 'the wider models do not always have a lower'} fraction of nonzero activations (${ends.map((end) => `${end.id}, width ${end.width}: ${pct(end.nonzero, 1)} %`).join(', ')}).`);
+    lines.push(`After training, nonzero activations by width: ${ends.map((end) => `${end.id}, width ${end.width}: ${pct(end.nonzero, 1)} %`).join(', ')}.`);
   }
   return lines;
 }
 
-/** Statements read off the numbers, so that they stay true when the report is regenerated. @internal */
+/**
+ * Statements read off the numbers of one seed, so that they stay true when the report is
+ * regenerated. One seed cannot tell a difference from seed noise, so they give the numbers side by
+ * side and judge nothing; the results page compares seeds. @internal
+ */
 export function findings(results: ActivationResults): string[] {
   return [
+    `These are the numbers of seed ${results.seed} alone; differences between methods are not compared with seed noise here. The run's results.jsonl holds every seed, and the results page (pnpm results:activation render) compares them.`,
     ...results.models.flatMap((model) => [...catsLines(model, results.targets), ...reluSwapLine(model), ...fineTuneLine(model), ...accuracyLine(model)]),
     ...lazyLines(results.models),
   ];

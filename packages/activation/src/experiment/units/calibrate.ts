@@ -12,7 +12,7 @@ import type { UnitEnv } from './unit-env.js';
 export function calibratedThresholds(env: UnitEnv, model: ActivationModel, sparsifier: Sparsifier, level: SparsityLevel): ThresholdFile {
   const samples = env.data.calibration.count;
   if (sparsifier.calibration === undefined) return sparsifier.thresholds({ sites: model.sites, level, samples });
-  const recorder = new ActivationRecorder({ seed: env.config.seed, histogram: sparsifier.calibration.histogram });
+  const recorder = new ActivationRecorder({ seed: env.seed, histogram: sparsifier.calibration.histogram });
   try {
     evaluateModel(model, env.data.calibration, { hook: recorder, batchSize: env.config.calibration.batchSize });
     return sparsifier.thresholds({ sites: model.sites, level, recorder, samples });

@@ -8,7 +8,7 @@ import { levelLabel, type ModelPlan } from '../plan.js';
 import { trainEpochs } from '../train-epochs.js';
 import { loadTrainedWeights } from '../weights.js';
 import { calibratedThresholds } from './calibrate.js';
-import { initSeed, type UnitEnv } from './unit-env.js';
+import { initSeed, modelKey, type UnitEnv } from './unit-env.js';
 
 /**
  * Fine-tuning with thresholds in place (the CATS variant): from the dense model, the sparsifier's
@@ -24,7 +24,7 @@ export function fineTuneUnit(id: string, env: UnitEnv, fineTune: NonNullable<Mod
     async run(ctx) {
       const model = plan.builder.create(initSeed(env));
       try {
-        await loadTrainedWeights(run, plan.id, model);
+        await loadTrainedWeights(run, modelKey(env), model);
         const file = calibratedThresholds(env, model, sparsifier, level);
         const hook = thresholdHook(file);
         try {
@@ -35,7 +35,7 @@ export function fineTuneUnit(id: string, env: UnitEnv, fineTune: NonNullable<Mod
             hook,
             train: data.train,
             batchSize: config.batchSize,
-            batchSeed: deriveSeed(config.seed, 'batches', `fine-tune-${'k' in level ? `k${level.k}` : level.target}`),
+            batchSeed: deriveSeed(env.seed, 'batches', `fine-tune-${'k' in level ? `k${level.k}` : level.target}`),
             epochs: fineTune.epochs,
             learningRate: () => learningRate,
           });

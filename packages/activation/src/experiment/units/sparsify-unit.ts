@@ -9,11 +9,11 @@ import { levelId, levelLabel, type PlannedSparsifier } from '../plan.js';
 import { loadTrainedWeights } from '../weights.js';
 import { calibratedThresholds } from './calibrate.js';
 import type { TrainOutput } from './train-unit.js';
-import { initSeed, type UnitEnv } from './unit-env.js';
+import { initSeed, modelKey, type UnitEnv } from './unit-env.js';
 
 /**
  * One sparsifier at one level on the trained model: calibration, the threshold file (saved to
- * `thresholds/<model>/<sparsifier>/<level>.json`), and the measurement on the test set (with
+ * `thresholds/seed-<seed>/<model>/<sparsifier>/<level>.json`), and the measurement on the test set (with
  * block errors) and on the calibration set. @internal
  */
 export function sparsifyUnit(id: string, env: UnitEnv, planned: PlannedSparsifier, level: SparsityLevel): RunUnit<JsonObject> {
@@ -23,13 +23,13 @@ export function sparsifyUnit(id: string, env: UnitEnv, planned: PlannedSparsifie
     id,
     label: `${plan.id}: ${sparsifier.label} at ${levelLabel(level)}`,
     async run(ctx) {
-      const trained = ctx.output(`${plan.id}/train`) as TrainOutput;
+      const trained = ctx.output(`${modelKey(env)}/train`) as TrainOutput;
       const model = plan.builder.create(initSeed(env));
       try {
-        await loadTrainedWeights(run, plan.id, model);
+        await loadTrainedWeights(run, modelKey(env), model);
         const file = calibratedThresholds(env, model, sparsifier, level);
         ctx.progress(1, 3);
-        const path = run.file('thresholds', plan.id, planned.slug, `${levelId(level)}.json`);
+        const path = run.file('thresholds', `seed-${env.seed}`, plan.id, planned.slug, `${levelId(level)}.json`);
         await mkdir(dirname(path), { recursive: true });
         await saveThresholds(path, file);
         const hook = thresholdHook(file);

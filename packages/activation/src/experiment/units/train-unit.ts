@@ -5,7 +5,8 @@ import { evaluateModel } from '../../training/evaluate.js';
 import { measureHook, nonzeroFraction } from '../measure.js';
 import { trainEpochs } from '../train-epochs.js';
 import { saveTrainedWeights } from '../weights.js';
-import { initSeed, type UnitEnv } from './unit-env.js';
+import { DistributionRecorder, type SiteDistribution } from '../distribution.js';
+import { initSeed, modelKey, type UnitEnv } from './unit-env.js';
 
 /** What the training unit of a model returns. @internal */
 export interface TrainOutput extends JsonObject {
@@ -14,12 +15,17 @@ export interface TrainOutput extends JsonObject {
   naturalSparsity: { site: string; sparsity: number }[];
   flopsPerExample: number;
   sites: { name: string; kind: string; block: string; width: number }[];
+  /** The pre-threshold activation of every site of the trained dense model on the calibration images. */
+  distributions: SiteDistribution[];
+  /** Which images this replicate used (counts and index fingerprints). */
+  images: JsonObject;
 }
 
 /**
  * Dense training of a model (Adam, cosine learning rate down to 5 % of the peak, test accuracy
  * after every epoch; with `trackNonzero` also the nonzero fractions at initialisation and after
- * every epoch), then its dense measurement; the trained weights go to `models/<id>`. @internal
+ * every epoch), then its dense measurement and the distribution of every site's activation on the
+ * calibration images; the trained weights go to `models/seed-<seed>/<id>`. @internal
  */
 export function trainUnit(id: string, env: UnitEnv): RunUnit<TrainOutput> {
   const { config, data, plan } = env;
@@ -41,20 +47,24 @@ export function trainUnit(id: string, env: UnitEnv): RunUnit<TrainOutput> {
           model,
           train: data.train,
           batchSize: config.batchSize,
-          batchSeed: deriveSeed(config.seed, 'batches', plan.id),
+          batchSeed: deriveSeed(env.seed, 'batches', plan.id),
           epochs,
           learningRate: (step) => peak * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * Math.min(step, steps)) / steps))),
           ...(trackNonzero ? { atStart: measure } : {}),
           afterEpoch: measure,
         });
         const dense = measureHook(model, denseHook, data.test, false);
-        await saveTrainedWeights(env.run, plan.id, model);
+        const recorder = new DistributionRecorder(deriveSeed(env.seed, 'distribution'));
+        evaluateModel(model, data.calibration, { hook: recorder, batchSize: config.calibration.batchSize });
+        await saveTrainedWeights(env.run, modelKey(env), model);
         return {
           history,
           denseAccuracy: dense.accuracy,
           naturalSparsity: dense.sites,
           flopsPerExample: model.flopsPerExample,
           sites: model.sites.map((site) => ({ name: site.name, kind: site.kind, block: site.block, width: site.width })),
+          distributions: recorder.report(),
+          images: { ...data.split },
         };
       } finally {
         model.dispose();
