@@ -88,7 +88,7 @@ export { activationExperiment } from './experiment/kind.js';
 export { runActivationExperiment } from './experiment/run-experiment.js';
 export { activationResultsTable, buildActivationReport, methodTable } from './report/activation-report.js';
 export type { ActivationResults, FineTuneResult, MethodResult, ModelResults } from './report/results.js';
-export type { ActivationRow } from './report/raw-rows.js';
+export type { ActivationRow, ActivationRowBase, RowSiteSparsity } from './report/raw-rows.js';
 export { activationClaims, ACTIVATION_CLAIM_BOUNDS } from './report/results-claims.js';
 export { renderActivationPage, type ActivationPage, type ActivationPageData } from './report/results-page.js';
 export type { SiteDistribution } from './experiment/distribution.js';

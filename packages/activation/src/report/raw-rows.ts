@@ -2,8 +2,17 @@ import type { JsonObject, JsonValue } from '@sparse/experiments';
 import { unitIds, type ModelPlan } from '../experiment/plan.js';
 import type { SiteDistribution } from '../experiment/distribution.js';
 
-/** What every raw row has: the unit, its replicate's seed, the model, the kind of unit, the engine and backend. */
-interface RowBase {
+/**
+ * What every raw row has: the unit, its replicate's seed, the model, the kind of unit, the engine and backend.
+ *
+ * @example
+ * ```ts
+ * import type { ActivationRowBase } from '@sparse/activation';
+ *
+ * const base: ActivationRowBase = { unit: 'seed-0/gated-mlp/train', seed: 0, model: 'gated-mlp', architecture: 'gated-mlp', engine: 'stock', backend: 'wasm' };
+ * ```
+ */
+export interface ActivationRowBase {
   readonly unit: string;
   readonly seed: number;
   /** The model's id in the config (`gated-mlp`, `relu-1024`). */
@@ -15,8 +24,17 @@ interface RowBase {
   readonly backend: string;
 }
 
-/** A level's realized sparsity at one site. */
-interface SiteSparsity {
+/**
+ * A level's realized sparsity at one site, as a raw row records it.
+ *
+ * @example
+ * ```ts
+ * import type { RowSiteSparsity } from '@sparse/activation';
+ *
+ * const site: RowSiteSparsity = { site: 'block0/gate', sparsity: 0.5 };
+ * ```
+ */
+export interface RowSiteSparsity {
   readonly site: string;
   readonly sparsity: number;
 }
@@ -41,7 +59,7 @@ interface SiteSparsity {
  * ```
  */
 export type ActivationRow =
-  | (RowBase & {
+  | (ActivationRowBase & {
       readonly kind: 'train';
       readonly epochs: number;
       readonly learningRate: number;
@@ -49,11 +67,11 @@ export type ActivationRow =
       readonly denseAccuracy: number;
       readonly flopsPerExample: number;
       readonly sites: readonly { readonly name: string; readonly kind: string; readonly block: string; readonly width: number }[];
-      readonly naturalSparsity: readonly SiteSparsity[];
+      readonly naturalSparsity: readonly RowSiteSparsity[];
       readonly distributions: readonly SiteDistribution[];
       readonly images: { readonly train: number; readonly validation: number; readonly calibration: number; readonly probe: number; readonly test: number; readonly validationSha256: string; readonly calibrationSha256: string };
     })
-  | (RowBase & {
+  | (ActivationRowBase & {
       readonly kind: 'sparsify';
       readonly method: string;
       readonly sparsifier: string;
@@ -62,14 +80,14 @@ export type ActivationRow =
       readonly target: number;
       readonly accuracy: number;
       readonly drop: number;
-      readonly testSparsity: readonly SiteSparsity[];
-      readonly calibrationSparsity: readonly SiteSparsity[];
+      readonly testSparsity: readonly RowSiteSparsity[];
+      readonly calibrationSparsity: readonly RowSiteSparsity[];
       readonly blockErrors: readonly { readonly block: string; readonly relativeError: number | null }[];
       readonly skippableFraction: number;
     })
-  | (RowBase & { readonly kind: 'relu-swap'; readonly accuracy: number; readonly sparsity: readonly number[]; readonly skippableFraction: number })
-  | (RowBase & { readonly kind: 'fine-tune'; readonly method: string; readonly levelLabel: string; readonly learningRate: number; readonly epochs: number; readonly before: number; readonly after: number; readonly sparsity: readonly SiteSparsity[] })
-  | (RowBase & {
+  | (ActivationRowBase & { readonly kind: 'relu-swap'; readonly accuracy: number; readonly sparsity: readonly number[]; readonly skippableFraction: number })
+  | (ActivationRowBase & { readonly kind: 'fine-tune'; readonly method: string; readonly levelLabel: string; readonly learningRate: number; readonly epochs: number; readonly before: number; readonly after: number; readonly sparsity: readonly RowSiteSparsity[] })
+  | (ActivationRowBase & {
       readonly kind: 'timing';
       readonly method: string;
       readonly examples: number;

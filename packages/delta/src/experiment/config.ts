@@ -52,7 +52,7 @@ const mergeSchema = z
   .strictObject({
     tasks: z.array(mergeTaskSchema).min(2).max(8).meta({ description: 'The fine-tunes of the pretrained model that are merged, each on its own classes.' }),
     methods: z
-      .array(z.enum(['task-arithmetic', 'ties']))
+      .array(z.union([z.literal('task-arithmetic'), z.literal('ties')]))
       .min(1)
       .max(2)
       .default(['task-arithmetic', 'ties'])
