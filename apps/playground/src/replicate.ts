@@ -139,12 +139,12 @@ export async function runBrowserReplicate(options: BrowserReplicateOptions): Pro
         doneBefore += work;
         const summary: UnitSummary = {
           ...tags,
-          engine: engine.name,
           earlyStopIteration: round.earlyStop.iteration,
           testAccuracyAtEarlyStop: round.earlyStop.testAccuracy,
           validationLossAtEarlyStop: round.earlyStop.validationLoss,
           finalTestAccuracy: round.final.testAccuracy ?? Number.NaN,
           iterations: T,
+          engine: engine.name,
         };
         lines.push(JSON.stringify({ unit: id, event: 'early-stop', ...summary }));
         summaries.push(summary);

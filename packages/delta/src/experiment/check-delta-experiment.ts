@@ -1,6 +1,6 @@
 import { SparseError, isSparseError, type ImplementationRef } from '@sparse/core';
 import { resolveFashionMnistDataset, type ResolvedFashionMnist } from '@sparse/datasets';
-import type { ExperimentContext } from '@sparse/experiments';
+import { describeReceived, type ExperimentContext } from '@sparse/experiments';
 import type { DeltaMethod } from '../methods/delta-method.js';
 import { checkQAtRate } from '../methods/rule-label.js';
 import { DeltaMethods } from '../tokens.js';
@@ -99,7 +99,7 @@ export function checkDeltaExperiment(config: DeltaExperimentConfig, context: Exp
   });
   const check = config.varianceCheck;
   if (check !== undefined) {
-    if (!ids.includes(check.regime)) fail('varianceCheck.regime', check.regime, ids, `no fine-tuning regime has the id ${JSON.stringify(check.regime)}; regimes: ${ids.join(', ')}.`);
+    if (!ids.includes(check.regime)) fail('varianceCheck.regime', check.regime, ids, `no fine-tuning regime has the id ${describeReceived(check.regime)}; regimes: ${ids.join(', ')}.`);
     const layer = lastHiddenLayer(mlpLayers(config.model.hidden));
     if (check.unit >= layer.outputs) fail('varianceCheck.unit', check.unit, `[0, ${layer.outputs - 1}]`, `the last hidden layer (${layer.name}) has ${layer.outputs} units; got ${check.unit}.`);
     check.points.forEach((point, index) => atField(`varianceCheck.points[${index}]`, () => checkQAtRate(point.q, point.rate)));
