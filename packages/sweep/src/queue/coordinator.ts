@@ -125,8 +125,11 @@ export async function runSweepOnQueue(sweep: PreparedSweep, options: RunSweepOnQ
           continue;
         }
         const state = await job.getState();
+        // The job was read before its state: when it has just finished, read it again so its
+        // result, attempts and reason are the final ones (not those of a retry still pending).
+        const final = state === 'completed' || state === 'failed' ? (((await queue.getJob(run.id)) as Job<UnitJobData, UnitJobResult> | undefined) ?? job) : job;
         if (state === 'completed') {
-          const result = job.returnvalue;
+          const result = final.returnvalue;
           const start = performance.now();
           try {
             await assembleRunDirectory(blobs, result.manifest, join(sweep.runsRoot, run.id));
@@ -144,13 +147,13 @@ export async function runSweepOnQueue(sweep: PreparedSweep, options: RunSweepOnQ
           tally.finished(result.worker, 'done');
           log(`[${done}/${total}] done ${run.id} (${run.label}) by ${result.worker}\n`);
         } else if (state === 'failed') {
-          const reason = job.failedReason === '' ? 'unknown error' : job.failedReason;
+          const reason = final.failedReason === '' ? 'unknown error' : final.failedReason;
           await records.record({ id: run.id, status: 'failed', error: reason });
-          await job.remove();
+          await final.remove();
           pending.delete(run.id);
           failed += 1;
-          tally.finished(job.processedBy ?? 'unknown', 'failed');
-          log(`failed ${run.id} (${run.label}) after ${job.attemptsMade} attempts: ${reason}\n`);
+          tally.finished(final.processedBy ?? 'unknown', 'failed');
+          log(`failed ${run.id} (${run.label}) after ${final.attemptsMade} attempts: ${reason}\n`);
         } else if (state === 'active') {
           const progress = job.progress as { worker?: unknown } | undefined;
           running.set(run.id, job.processedBy ?? (typeof progress?.worker === 'string' ? progress.worker : 'unknown'));
