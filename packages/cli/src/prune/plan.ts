@@ -1,6 +1,8 @@
-import { isFloatDtype, type SafetensorsHeader, type SafetensorsTensorInfo } from '@sparse/core';
+import { echoValue, isFloatDtype, type SafetensorsHeader, type SafetensorsTensorInfo } from '@sparse/core';
 import type { PruneOptions } from './prune-options.js';
 import { usageError } from './usage-error.js';
+
+const MAX_FILTERS_SHOWN = 5;
 
 /**
  * What `sparse prune` does with one tensor of the input: prune it, or copy it unchanged and why.
@@ -49,16 +51,17 @@ export function planPrune(header: SafetensorsHeader, options: Pick<PruneOptions,
   });
   const pruned = plans.filter((plan) => plan.prune);
   if (pruned.length === 0) {
-    const filters = [
-      ...options.include.map((regex) => `--include ${regex.source}`),
-      ...options.exclude.map((regex) => `--exclude ${regex.source}`),
+    const allFilters = [
+      ...options.include.map((regex) => `--include ${echoValue(regex.source)}`),
+      ...options.exclude.map((regex) => `--exclude ${echoValue(regex.source)}`),
     ];
+    const filters = allFilters.length > MAX_FILTERS_SHOWN ? [...allFilters.slice(0, MAX_FILTERS_SHOWN), `(and ${allFilters.length - MAX_FILTERS_SHOWN} more filters)`] : allFilters;
     const candidates = header.tensors.filter((info) => info.shape.length >= 2 && PRUNABLE_DTYPES.has(info.dtype)).map((info) => info.name);
     throw usageError(
       filters.length > 0 ? (options.include.length > 0 ? '--include' : '--exclude') : '--in',
       filters.join(' '),
       candidates,
-      `Nothing to prune: ${filters.length > 0 ? `${filters.join(' ')} leave${filters.length === 1 ? 's' : ''} no` : 'the input has no'} float tensor of rank >= 2${candidates.length > 0 ? `; candidates: ${candidates.slice(0, 20).join(', ')}${candidates.length > 20 ? ', …' : ''}` : ''}.`,
+      `Nothing to prune: ${filters.length > 0 ? `${filters.join(' ')} leave${allFilters.length === 1 ? 's' : ''} no` : 'the input has no'} float tensor of rank >= 2${candidates.length > 0 ? `; candidates: ${candidates.slice(0, 20).map((name) => (name.length > 80 ? `${name.slice(0, 80)}…` : name)).join(', ')}${candidates.length > 20 ? ', …' : ''}` : ''}.`,
     );
   }
   return plans;
