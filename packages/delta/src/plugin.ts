@@ -1,4 +1,4 @@
-import { SparseError, definePlugin, type SparsePlugin } from '@sparse/core';
+import { echoValue, SparseError, definePlugin, type SparsePlugin } from '@sparse/core';
 import { ExperimentKinds } from '@sparse/experiments';
 import { deltaExperimentKind } from './experiment/delta-kind.js';
 import { BUILT_IN_DELTA_METHODS } from './methods/built-in-methods.js';
@@ -34,7 +34,7 @@ function checkOptions(options: DeltaPluginOptions): void {
   if (options.methods !== undefined) {
     if (!Array.isArray(options.methods)) throw new SparseError('E_CONFIG', 'deltaPlugin: methods must be an array of method names.', { field: 'methods', received: options.methods, allowed: KNOWN });
     for (const [index, name] of options.methods.entries()) {
-      if (!KNOWN.includes(name)) throw new SparseError('E_CONFIG', `deltaPlugin: methods[${index}] ${JSON.stringify(name)} is not a built-in delta method; allowed: ${KNOWN.join(', ')}.`, { field: `methods[${index}]`, received: name, allowed: KNOWN });
+      if (!KNOWN.includes(name)) throw new SparseError('E_CONFIG', `deltaPlugin: methods[${index}] ${echoValue(name)} is not a built-in delta method; allowed: ${KNOWN.join(', ')}.`, { field: `methods[${index}]`, received: name, allowed: KNOWN });
     }
   }
   if (options.experiment !== undefined && typeof options.experiment !== 'boolean') {

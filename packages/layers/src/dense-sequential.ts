@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { SparseError, deriveSeed, denseMlpLayers, initialDenseMlpWeights, type DenseMlpArchitecture, type DenseMlpInitializer, type DenseMlpStartingWeights } from '@sparse/core';
+import { echoValue, SparseError, deriveSeed, denseMlpLayers, initialDenseMlpWeights, type DenseMlpArchitecture, type DenseMlpInitializer, type DenseMlpStartingWeights } from '@sparse/core';
 
 /**
  * Options of {@link createDenseSequential} besides where the initial weights come from.
@@ -75,7 +75,7 @@ export function createDenseSequential(options: DenseSequentialOptions): tfl.Sequ
   const layers = denseMlpLayers(options);
   const outputActivation = options.outputActivation ?? 'linear';
   if (outputActivation !== 'linear' && outputActivation !== 'softmax') {
-    throw new SparseError('E_ARGUMENT', `outputActivation must be 'linear' or 'softmax', got ${JSON.stringify(outputActivation)}.`, {
+    throw new SparseError('E_ARGUMENT', `outputActivation must be 'linear' or 'softmax', got ${echoValue(outputActivation)}.`, {
       field: 'outputActivation',
       received: outputActivation,
       allowed: ['linear', 'softmax'],

@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 
 /**
  * A copy of `target` with the value at a dot-separated field path replaced (`"rates.default"`,
@@ -34,7 +34,7 @@ export function setFieldPath(target: Readonly<Record<string, unknown>>, path: st
       copy[key] = last ? value : set(copy[key] ?? {}, index + 1);
       return copy;
     }
-    throw new SparseError('E_CONFIG', `${field} "${path}": "${segments.slice(0, index).join('.')}" is ${JSON.stringify(node)}, not an object or a list, so it has no field "${key}".`, { field, received: path });
+    throw new SparseError('E_CONFIG', `${field} "${path}": "${segments.slice(0, index).join('.')}" is ${echoValue(node)}, not an object or a list, so it has no field "${key}".`, { field, received: path });
   }
   return set(target, 0) as Record<string, unknown>;
 }

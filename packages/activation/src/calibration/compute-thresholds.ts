@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import type { JsonValue } from '@sparse/experiments';
 import type { CalibrationInfo, SiteThresholds, ThresholdFile } from '../thresholds/threshold-file.js';
 import { THRESHOLD_FILE_FORMAT, THRESHOLD_FILE_VERSION, ZEROING_RULE } from '../thresholds/threshold-file.js';
@@ -107,13 +107,13 @@ export function computeThresholds(recorder: ActivationRecorder, options: Thresho
   const aggregate = options.aggregate ?? 'pooled';
   const granularity = options.granularity ?? 'layer';
   if (!['cats', 'chess', 'chess-plus'].includes(method)) {
-    throw configError('method', `method must be 'cats', 'chess' or 'chess-plus', got ${JSON.stringify(method)}.`, method, ['cats', 'chess', 'chess-plus']);
+    throw configError('method', `method must be 'cats', 'chess' or 'chess-plus', got ${echoValue(method)}.`, method, ['cats', 'chess', 'chess-plus']);
   }
-  if (quantile !== 'exact' && quantile !== 'histogram') throw configError('quantile', `quantile must be 'exact' or 'histogram', got ${JSON.stringify(quantile)}.`, quantile, ['exact', 'histogram']);
+  if (quantile !== 'exact' && quantile !== 'histogram') throw configError('quantile', `quantile must be 'exact' or 'histogram', got ${echoValue(quantile)}.`, quantile, ['exact', 'histogram']);
   if (aggregate !== 'pooled' && aggregate !== 'mean-of-batches') {
-    throw configError('aggregate', `aggregate must be 'pooled' or 'mean-of-batches', got ${JSON.stringify(aggregate)}.`, aggregate, ['pooled', 'mean-of-batches']);
+    throw configError('aggregate', `aggregate must be 'pooled' or 'mean-of-batches', got ${echoValue(aggregate)}.`, aggregate, ['pooled', 'mean-of-batches']);
   }
-  if (granularity !== 'layer' && granularity !== 'channel') throw configError('granularity', `granularity must be 'layer' or 'channel', got ${JSON.stringify(granularity)}.`, granularity, ['layer', 'channel']);
+  if (granularity !== 'layer' && granularity !== 'channel') throw configError('granularity', `granularity must be 'layer' or 'channel', got ${echoValue(granularity)}.`, granularity, ['layer', 'channel']);
   if (quantile === 'histogram' && aggregate === 'mean-of-batches') {
     throw configError('aggregate', "aggregate 'mean-of-batches' needs quantile 'exact' (the histogram is pooled by construction).", aggregate, ['pooled']);
   }

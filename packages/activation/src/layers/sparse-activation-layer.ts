@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import type { ActivationHook } from '../hooks/activation-hook.js';
 import { assertThreshold, catsSparsify } from '../sparsify/cats.js';
 import { channelSparsify } from '../sparsify/channel-threshold.js';
@@ -112,10 +112,10 @@ export class SparseActivation extends tfl.layers.Layer {
     const rule = args.rule ?? 'threshold';
     const mode = args.mode ?? 'dense';
     if (!['threshold', 'channel', 'topk'].includes(rule)) {
-      throw new SparseError('E_CONFIG', `rule must be 'threshold', 'channel' or 'topk', got ${JSON.stringify(rule)}.`, { field: 'rule', received: rule, allowed: ['threshold', 'channel', 'topk'] });
+      throw new SparseError('E_CONFIG', `rule must be 'threshold', 'channel' or 'topk', got ${echoValue(rule)}.`, { field: 'rule', received: rule, allowed: ['threshold', 'channel', 'topk'] });
     }
     if (!['dense', 'calibrate', 'sparse'].includes(mode)) {
-      throw new SparseError('E_CONFIG', `mode must be 'dense', 'calibrate' or 'sparse', got ${JSON.stringify(mode)}.`, { field: 'mode', received: mode, allowed: ['dense', 'calibrate', 'sparse'] });
+      throw new SparseError('E_CONFIG', `mode must be 'dense', 'calibrate' or 'sparse', got ${echoValue(mode)}.`, { field: 'mode', received: mode, allowed: ['dense', 'calibrate', 'sparse'] });
     }
     if (rule === 'topk' && args.k !== undefined && (!Number.isInteger(args.k) || args.k < 0)) {
       throw new SparseError('E_CONFIG', `k must be an integer >= 0, got ${String(args.k)}.`, { field: 'k', received: args.k });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { SparseError, assertSeed } from '@sparse/core';
+import { echoValue, SparseError, assertSeed } from '@sparse/core';
 import { denseHook, type ActivationHook } from '../hooks/activation-hook.js';
 import type { ActivationModel, SiteInfo } from './activation-model.js';
 import { ParameterFactory, rmsNorm, silu } from './init.js';
@@ -93,7 +93,7 @@ export function createGatedMlp(options: GatedMlpOptions): ActivationModel {
   assertSeed(options.seed, 'seed');
   const gateActivation = options.gateActivation ?? 'silu';
   if (gateActivation !== 'silu' && gateActivation !== 'relu') {
-    throw new SparseError('E_CONFIG', `gateActivation must be 'silu' or 'relu', got ${JSON.stringify(gateActivation)}.`, { field: 'gateActivation', received: gateActivation, allowed: ['silu', 'relu'] });
+    throw new SparseError('E_CONFIG', `gateActivation must be 'silu' or 'relu', got ${echoValue(gateActivation)}.`, { field: 'gateActivation', received: gateActivation, allowed: ['silu', 'relu'] });
   }
   const make = new ParameterFactory(options.seed);
   const embed = make.kernel('embed/kernel', inputSize, d);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import type { SiteInfo, SiteKind } from '../models/activation-model.js';
 
 /**
@@ -40,7 +40,7 @@ export function selectSites(sites: readonly SiteInfo[], selection: SiteSelection
   }
   const unknown = selection.filter((name) => !names.includes(name));
   if (unknown.length > 0) {
-    throw new SparseError('E_CONFIG', `sites: unknown site ${JSON.stringify(unknown[0])}; the model's sites: ${names.join(', ')}.`, { field: 'sites', received: unknown[0], allowed: names });
+    throw new SparseError('E_CONFIG', `sites: unknown site ${echoValue(unknown[0])}; the model's sites: ${names.join(', ')}.`, { field: 'sites', received: unknown[0], allowed: names });
   }
   return sites.filter((site) => selection.includes(site.name));
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import { maskedBy } from './masked.js';
 
 /**
@@ -71,7 +71,7 @@ export function topKMask(activation: Tensor, k: number, options: TopKOptions = {
   assertTopK(k, width, 'k');
   const by = options.by ?? 'value';
   if (by !== 'value' && by !== 'magnitude') {
-    throw new SparseError('E_ARGUMENT', `by must be 'value' or 'magnitude', got ${JSON.stringify(by)}.`, { field: 'by', received: by, allowed: ['value', 'magnitude'] });
+    throw new SparseError('E_ARGUMENT', `by must be 'value' or 'magnitude', got ${echoValue(by)}.`, { field: 'by', received: by, allowed: ['value', 'magnitude'] });
   }
   return tf.tidy(() => {
     if (k === 0) return tf.zerosLike(activation);

@@ -1,3 +1,4 @@
+import { echoValue } from '@sparse/core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
@@ -38,6 +39,6 @@ export function answerHelpOrUsageError(command: Pick<CliCommand, 'name' | 'usage
 export function answerMissingFile(command: Pick<CliCommand, 'name' | 'usage'>, role: string, path: string, io: CliIo): number | undefined {
   const absolute = resolve(io.cwd, path);
   if (existsSync(absolute)) return undefined;
-  io.stderr(`sparse ${command.name}: the ${role} ${JSON.stringify(path)} does not exist (looked at ${absolute}).\nUsage: ${command.usage}\n`);
+  io.stderr(`sparse ${command.name}: the ${role} ${echoValue(path)} does not exist (looked at ${absolute}).\nUsage: ${command.usage}\n`);
   return EXIT_USAGE;
 }

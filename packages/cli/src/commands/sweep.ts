@@ -1,3 +1,4 @@
+import { echoValue } from '@sparse/core';
 import { loadSweepFile, parseQueueUrl, prepareSweep, runSweepLocally, runSweepOnQueue, type SweepOutcome } from '@sparse/sweep';
 import type { CliCommand } from '../command.js';
 import { EXIT_FAILURE } from '../command.js';
@@ -54,7 +55,7 @@ interface SweepArgs {
 function positiveInteger(text: string | undefined, flag: string, max: number): number | { error: string } | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) return { error: `${flag} ${JSON.stringify(text)} is not a whole number from 1 to ${max}` };
+  if (!Number.isInteger(value) || value < 1 || value > max) return { error: `${flag} ${echoValue(text)} is not a whole number from 1 to ${max}` };
   return value;
 }
 

@@ -1,3 +1,4 @@
+import { echoValue } from '@sparse/core';
 import { resolve } from 'node:path';
 import { parseQueueUrl, startSweepWorker } from '@sparse/sweep';
 import type { CliCommand } from '../command.js';
@@ -68,7 +69,7 @@ export const workerCommand: CliCommand = {
     if (queue === undefined) return fail('missing --queue redis://HOST:PORT/N');
     const lockText = parsed.values['lock-ms']?.[0];
     const lockMs = lockText === undefined ? undefined : Number(lockText);
-    if (lockMs !== undefined && (!Number.isInteger(lockMs) || lockMs < 1000 || lockMs > 3_600_000)) return fail(`--lock-ms ${JSON.stringify(lockText)} is not a whole number from 1000 to 3600000`);
+    if (lockMs !== undefined && (!Number.isInteger(lockMs) || lockMs < 1000 || lockMs > 3_600_000)) return fail(`--lock-ms ${echoValue(lockText)} is not a whole number from 1000 to 3600000`);
     const name = parsed.values['name']?.[0];
     const scratch = parsed.values['scratch']?.[0];
     const address = parseQueueUrl(queue);

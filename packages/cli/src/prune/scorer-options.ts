@@ -1,3 +1,4 @@
+import { echoValue } from '@sparse/core';
 import { usageError } from './usage-error.js';
 
 const KEY = /^[A-Za-z_$][\w$-]*$/;
@@ -37,7 +38,7 @@ export function parseScorerOptions(values: readonly string[]): Record<string, un
         '--scorer-option',
         entry,
         'KEY=VALUE',
-        `--scorer-option must be KEY=VALUE (an option name, '=', then a JSON value or text, e.g. seed=3 or distribution=normal); got ${JSON.stringify(entry)}.`,
+        `--scorer-option must be KEY=VALUE (an option name, '=', then a JSON value or text, e.g. seed=3 or distribution=normal); got ${echoValue(entry)}.`,
       );
     }
     if (Object.hasOwn(options, key)) {

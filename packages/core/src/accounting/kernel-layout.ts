@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import { SparseError } from '../errors.js';
 
 /**
@@ -61,7 +62,7 @@ export function kernelGeometry(shape: readonly number[], layout: KernelLayout): 
     });
   }
   if (layout !== 'tf' && layout !== 'torch') {
-    throw new SparseError('E_ARGUMENT', `Unknown kernel layout ${JSON.stringify(layout)}; allowed: tf, torch.`, {
+    throw new SparseError('E_ARGUMENT', `Unknown kernel layout ${echoValue(layout)}; allowed: tf, torch.`, {
       field: 'layout',
       received: layout,
       allowed: ['tf', 'torch'],

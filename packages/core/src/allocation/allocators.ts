@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { Allocation, AllocationInput, AllocationTensor, Allocator, CollapseGuard } from '../contracts/allocation.js';
 import type { SparsityScope } from '../contracts/sparsity-target.js';
 import { SparseError } from '../errors.js';
@@ -229,7 +230,7 @@ export function allocatorFor(scope: SparsityScope): Allocator {
   const allocator = (BUILT_IN_ALLOCATORS as Record<string, Allocator | undefined>)[scope];
   if (allocator === undefined) {
     const allowed = Object.keys(BUILT_IN_ALLOCATORS);
-    throw new SparseError('E_CONFIG', `target.scope must be one of ${allowed.join(', ')}; got ${JSON.stringify(scope)}.`, {
+    throw new SparseError('E_CONFIG', `target.scope must be one of ${allowed.join(', ')}; got ${echoValue(scope)}.`, {
       field: 'target.scope',
       received: scope,
       allowed,

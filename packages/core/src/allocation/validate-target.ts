@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { SparsityScope, SparsityTarget } from '../contracts/sparsity-target.js';
 import { SparseError } from '../errors.js';
 
@@ -15,7 +16,7 @@ export const SPARSITY_SCOPES: readonly SparsityScope[] = Object.freeze(['layerwi
 
 function checkFraction(value: unknown, field: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new SparseError('E_CONFIG', `${field} must be a number in [0, 1], got ${JSON.stringify(value)}.`, {
+    throw new SparseError('E_CONFIG', `${field} must be a number in [0, 1], got ${echoValue(value)}.`, {
       field,
       received: value,
       allowed: '[0, 1]',
@@ -45,7 +46,7 @@ export function validateSparsityTarget(target: SparsityTarget, names: readonly s
   }
   checkFraction(target.sparsity, 'target.sparsity');
   if (!SPARSITY_SCOPES.includes(target.scope)) {
-    throw new SparseError('E_CONFIG', `target.scope must be one of ${SPARSITY_SCOPES.join(', ')}; got ${JSON.stringify(target.scope)}.`, {
+    throw new SparseError('E_CONFIG', `target.scope must be one of ${SPARSITY_SCOPES.join(', ')}; got ${echoValue(target.scope)}.`, {
       field: 'target.scope',
       received: target.scope,
       allowed: SPARSITY_SCOPES,
@@ -53,7 +54,7 @@ export function validateSparsityTarget(target: SparsityTarget, names: readonly s
   }
   const basis = target.basis ?? 'total';
   if (basis !== 'total' && basis !== 'remaining') {
-    throw new SparseError('E_CONFIG', `target.basis must be 'total' or 'remaining'; got ${JSON.stringify(basis)}.`, {
+    throw new SparseError('E_CONFIG', `target.basis must be 'total' or 'remaining'; got ${echoValue(basis)}.`, {
       field: 'target.basis',
       received: basis,
       allowed: ['total', 'remaining'],

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { MaskSet } from '../contracts/mask.js';
 import { SparseError } from '../errors.js';
 import { decodeTensorData } from '../safetensors/codec.js';
@@ -34,7 +35,7 @@ const U8 = 'mask-u8';
 
 function checkFormat(format: unknown): MaskFileFormat {
   if (!FORMATS.includes(format as MaskFileFormat)) {
-    throw new SparseError('E_ARGUMENT', `Unknown mask file format ${JSON.stringify(format)}; allowed: ${FORMATS.join(', ')}.`, {
+    throw new SparseError('E_ARGUMENT', `Unknown mask file format ${echoValue(format)}; allowed: ${FORMATS.join(', ')}.`, {
       field: 'format',
       received: format,
       allowed: FORMATS,
@@ -105,7 +106,7 @@ export function decodeMaskEntries(
   const out = new Map<string, BinaryMask>();
   if (metadata['sparse.format'] === PACKED) {
     if (metadata['sparse.bit_order'] !== undefined && metadata['sparse.bit_order'] !== 'little') {
-      throw new SparseError('E_FORMAT', `${source}: unsupported bit order ${JSON.stringify(metadata['sparse.bit_order'])}; only 'little' is defined.`, {
+      throw new SparseError('E_FORMAT', `${source}: unsupported bit order ${echoValue(metadata['sparse.bit_order'])}; only 'little' is defined.`, {
         field: 'sparse.bit_order',
         received: metadata['sparse.bit_order'],
         allowed: ['little'],

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Batch } from '../contracts/batch.js';
@@ -180,7 +181,7 @@ export function createDenseMlp(options: DenseMlpOptions): DenseMlp {
   const layers = denseMlpLayers(options);
   const ops = options.ops ?? 'fused';
   if (ops !== 'fused' && ops !== 'separate') {
-    throw new SparseError('E_ARGUMENT', `ops must be 'fused' or 'separate', got ${JSON.stringify(ops)}.`, { field: 'ops', received: ops, allowed: ['fused', 'separate'] });
+    throw new SparseError('E_ARGUMENT', `ops must be 'fused' or 'separate', got ${echoValue(ops)}.`, { field: 'ops', received: ops, allowed: ['fused', 'separate'] });
   }
   const hasWeights = options.weights !== undefined;
   const hasInitializer = options.initializer !== undefined;

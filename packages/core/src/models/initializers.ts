@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import { SparseError } from '../errors.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { Random } from '../random/random.js';
@@ -118,7 +119,7 @@ export interface DenseMlpLayer {
 export function denseMlpLayers(architecture: DenseMlpArchitecture): DenseMlpLayer[] {
   const { layerSizes, layerNames } = architecture;
   if (!Array.isArray(layerSizes) || layerSizes.length < 2 || layerSizes.some((size) => !Number.isSafeInteger(size) || size < 1)) {
-    throw new SparseError('E_ARGUMENT', `layerSizes must list at least two positive integers (input first), got ${JSON.stringify(layerSizes)}.`, {
+    throw new SparseError('E_ARGUMENT', `layerSizes must list at least two positive integers (input first), got ${echoValue(layerSizes)}.`, {
       field: 'layerSizes',
       received: layerSizes,
       allowed: 'e.g. [784, 300, 100, 10]',
@@ -127,7 +128,7 @@ export function denseMlpLayers(architecture: DenseMlpArchitecture): DenseMlpLaye
   const count = layerSizes.length - 1;
   const names = layerNames ?? Array.from({ length: count }, (_, i) => `fc${i + 1}`);
   if (names.length !== count || names.some((name) => typeof name !== 'string' || name === '') || new Set(names).size !== count) {
-    throw new SparseError('E_ARGUMENT', `layerNames must give ${count} unique non-empty names (one per layer), got ${JSON.stringify(layerNames)}.`, {
+    throw new SparseError('E_ARGUMENT', `layerNames must give ${count} unique non-empty names (one per layer), got ${echoValue(layerNames)}.`, {
       field: 'layerNames',
       received: layerNames,
       allowed: `${count} unique names`,

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { PatternTensor, PatternUnits, UnitPattern } from '../contracts/pattern.js';
 import { SparseError } from '../errors.js';
 import { expandUnitsToElements, uniformOrArray } from './kernel-view.js';
@@ -23,7 +24,7 @@ export interface BlockPatternOptions {
 
 function checkSize(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new SparseError('E_CONFIG', `block pattern: ${field} must be a positive integer, got ${JSON.stringify(value)}.`, {
+    throw new SparseError('E_CONFIG', `block pattern: ${field} must be a positive integer, got ${echoValue(value)}.`, {
       field,
       received: value,
       allowed: 'integers >= 1',
@@ -54,7 +55,7 @@ export function blockPattern(options: BlockPatternOptions): UnitPattern {
   const cols = checkSize(options.cols, 'cols');
   const pooling = options.pooling ?? 'mean';
   if (pooling !== 'mean' && pooling !== 'max') {
-    throw new SparseError('E_CONFIG', `block pattern: pooling must be 'mean' or 'max', got ${JSON.stringify(pooling)}.`, {
+    throw new SparseError('E_CONFIG', `block pattern: pooling must be 'mean' or 'max', got ${echoValue(pooling)}.`, {
       field: 'pooling',
       received: pooling,
       allowed: ['mean', 'max'],

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { PatternTensor, PatternUnits, UnitPattern } from '../contracts/pattern.js';
 import { SparseError } from '../errors.js';
 import { expandUnitsToElements, kernelView, uniformOrArray } from './kernel-view.js';
@@ -61,7 +62,7 @@ const GROUP_KINDS: readonly GroupKind[] = ['neuron', 'filter', 'output', 'channe
 export function groupPattern(options: GroupPatternOptions): UnitPattern {
   const { group } = options;
   if (!GROUP_KINDS.includes(group)) {
-    throw new SparseError('E_CONFIG', `groups pattern: group must be one of ${GROUP_KINDS.join(', ')}; got ${JSON.stringify(group)}.`, {
+    throw new SparseError('E_CONFIG', `groups pattern: group must be one of ${GROUP_KINDS.join(', ')}; got ${echoValue(group)}.`, {
       field: 'group',
       received: group,
       allowed: GROUP_KINDS,
@@ -69,14 +70,14 @@ export function groupPattern(options: GroupPatternOptions): UnitPattern {
   }
   const norm = options.norm ?? 'l1';
   if (norm !== 'l1' && norm !== 'l2') {
-    throw new SparseError('E_CONFIG', `groups pattern: norm must be 'l1' or 'l2', got ${JSON.stringify(norm)}.`, {
+    throw new SparseError('E_CONFIG', `groups pattern: norm must be 'l1' or 'l2', got ${echoValue(norm)}.`, {
       field: 'norm',
       received: norm,
       allowed: ['l1', 'l2'],
     });
   }
   if (options.normalize !== undefined && typeof options.normalize !== 'boolean') {
-    throw new SparseError('E_CONFIG', `groups pattern: normalize must be a boolean, got ${JSON.stringify(options.normalize)}.`, {
+    throw new SparseError('E_CONFIG', `groups pattern: normalize must be a boolean, got ${echoValue(options.normalize)}.`, {
       field: 'normalize',
       received: options.normalize,
       allowed: [true, false],

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { FixedPattern, PatternTensor } from '../contracts/pattern.js';
 import { SparseError } from '../errors.js';
 import { NEG_INF_KEY, POS_INF_KEY, bitsOf } from '../selection/score-keys.js';
@@ -24,7 +25,7 @@ function checkInteger(value: unknown, field: string, low: number, high: number):
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < low || value > high) {
     throw new SparseError(
       'E_CONFIG',
-      `N:M pattern: ${field} must be an integer in [${low}, ${high === Infinity ? '∞' : high}], got ${JSON.stringify(value)}.`,
+      `N:M pattern: ${field} must be an integer in [${low}, ${high === Infinity ? '∞' : high}], got ${echoValue(value)}.`,
       { field, received: value, allowed: `integers in [${low}, ${high}]` },
     );
   }

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { PruningPattern } from '../contracts/pattern.js';
 import { SparseError } from '../errors.js';
 import { blockPattern, type BlockPatternOptions } from './block.js';
@@ -33,7 +34,7 @@ const STRING_FORMS = ['unstructured', 'N:M (e.g. 2:4)', 'block:RxC[:max] (e.g. b
 function unknown(field: string, received: unknown): SparseError {
   return new SparseError(
     'E_CONFIG',
-    `${field} must be a pattern: ${STRING_FORMS.join(', ')}, or an object with kind 'unstructured', 'n:m', 'block' or 'groups'; got ${JSON.stringify(received)}.`,
+    `${field} must be a pattern: ${STRING_FORMS.join(', ')}, or an object with kind 'unstructured', 'n:m', 'block' or 'groups'; got ${echoValue(received)}.`,
     { field, received, allowed: STRING_FORMS },
   );
 }

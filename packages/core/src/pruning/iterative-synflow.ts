@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MaskSet } from '../contracts/mask.js';
 import type { NamedParameter } from '../contracts/parameter.js';
@@ -71,21 +72,21 @@ export function iterativeSynFlow(options: IterativeSynFlowOptions): PruneOutcome
   const rounds = options.rounds ?? 100;
   const schedule = options.schedule ?? 'exponential';
   if (!(typeof sparsity === 'number' && sparsity >= 0 && sparsity < 1)) {
-    throw new SparseError('E_CONFIG', `iterativeSynFlow: sparsity must be in [0, 1), got ${JSON.stringify(sparsity)}.`, {
+    throw new SparseError('E_CONFIG', `iterativeSynFlow: sparsity must be in [0, 1), got ${echoValue(sparsity)}.`, {
       field: 'sparsity',
       received: sparsity,
       allowed: '[0, 1)',
     });
   }
   if (!Number.isInteger(rounds) || rounds < 1) {
-    throw new SparseError('E_CONFIG', `iterativeSynFlow: rounds must be an integer >= 1, got ${JSON.stringify(rounds)}.`, {
+    throw new SparseError('E_CONFIG', `iterativeSynFlow: rounds must be an integer >= 1, got ${echoValue(rounds)}.`, {
       field: 'rounds',
       received: rounds,
       allowed: 'integers >= 1',
     });
   }
   if (schedule !== 'exponential' && schedule !== 'linear') {
-    throw new SparseError('E_CONFIG', `iterativeSynFlow: schedule must be 'exponential' or 'linear', got ${JSON.stringify(schedule)}.`, {
+    throw new SparseError('E_CONFIG', `iterativeSynFlow: schedule must be 'exponential' or 'linear', got ${echoValue(schedule)}.`, {
       field: 'schedule',
       received: schedule,
       allowed: ['exponential', 'linear'],

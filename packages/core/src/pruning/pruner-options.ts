@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { Allocator, CollapseGuard } from '../contracts/allocation.js';
 import type { MaskSet } from '../contracts/mask.js';
 import type { SelectionMode } from '../contracts/selection-mode.js';
@@ -75,7 +76,7 @@ export interface PruneOutcome {
 /** Checks the collapse-guard options, `E_CONFIG` naming the first bad one (internal). */
 export function checkGuard(options: PrunerOptions): void {
   if (options.allowLayerCollapse !== undefined && typeof options.allowLayerCollapse !== 'boolean') {
-    throw new SparseError('E_CONFIG', `allowLayerCollapse must be a boolean, got ${JSON.stringify(options.allowLayerCollapse)}.`, {
+    throw new SparseError('E_CONFIG', `allowLayerCollapse must be a boolean, got ${echoValue(options.allowLayerCollapse)}.`, {
       field: 'allowLayerCollapse',
       received: options.allowLayerCollapse,
       allowed: [true, false],
@@ -84,7 +85,7 @@ export function checkGuard(options: PrunerOptions): void {
   for (const field of ['minDensity', 'warnAbove'] as const) {
     const value = options[field];
     if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1))) {
-      throw new SparseError('E_CONFIG', `${field} must be a number in [0, 1], got ${JSON.stringify(value)}.`, {
+      throw new SparseError('E_CONFIG', `${field} must be a number in [0, 1], got ${echoValue(value)}.`, {
         field,
         received: value,
         allowed: '[0, 1]',

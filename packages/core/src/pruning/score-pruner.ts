@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { allocatorFor } from '../allocation/allocators.js';
 import type { AllocationTensor, Allocator, CollapseGuard } from '../contracts/allocation.js';
@@ -61,7 +62,7 @@ export class ScorePruner implements Pruner {
   constructor(options: PrunerOptions = {}) {
     const mode = options.mode ?? 'exact';
     if (!isSelectionMode(mode)) {
-      throw new SparseError('E_CONFIG', `mode must be one of ${SELECTION_MODES.join(', ')}; got ${JSON.stringify(mode)}.`, {
+      throw new SparseError('E_CONFIG', `mode must be one of ${SELECTION_MODES.join(', ')}; got ${echoValue(mode)}.`, {
         field: 'mode',
         received: mode,
         allowed: SELECTION_MODES,

@@ -1,3 +1,4 @@
+import { echoValue } from './options-issues.js';
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import type { BackendProvider } from '../contracts/backend-provider.js';
 import { SparseError } from '../errors.js';
@@ -90,7 +91,7 @@ export function provideImplementation<T>(
   if (!IMPLEMENTATION_NAME.test(name)) {
     throw new SparseError(
       'E_PLUGIN',
-      `A ${kind.kind} name must be lowercase letters, digits, '.', '_', ':' or '-', starting with a letter or digit; got ${JSON.stringify(name)}.`,
+      `A ${kind.kind} name must be lowercase letters, digits, '.', '_', ':' or '-', starting with a letter or digit; got ${echoValue(name)}.`,
       { field: 'name', received: name, allowed: IMPLEMENTATION_NAME.source },
     );
   }

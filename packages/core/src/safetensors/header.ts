@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import { SparseError } from '../errors.js';
 import { SAFETENSORS_DTYPES, SAFETENSORS_DTYPE_SIZES, isSafetensorsDtype, type SafetensorsDtype } from './dtype.js';
 
@@ -148,7 +149,7 @@ export function parseSafetensorsHeader(json: Uint8Array, fileSize: number, sourc
     throw formatError(`${source}: the safetensors header is not valid UTF-8.`, 'header');
   }
   if (!text.startsWith('{')) {
-    throw formatError(`${source}: the safetensors header must be a JSON object starting with '{'; it starts with ${JSON.stringify(text.slice(0, 16))}.`, 'header');
+    throw formatError(`${source}: the safetensors header must be a JSON object starting with '{'; it starts with ${echoValue(text.slice(0, 16))}.`, 'header');
   }
   let parsed: unknown;
   try {
@@ -202,7 +203,7 @@ function parseMetadata(value: unknown, source: string): Record<string, string> {
   const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
     if (typeof entry !== 'string') {
-      throw formatError(`${source}: __metadata__.${key} must be a string; got ${JSON.stringify(entry)}.`, `__metadata__.${key}`, entry);
+      throw formatError(`${source}: __metadata__.${key} must be a string; got ${echoValue(entry)}.`, `__metadata__.${key}`, entry);
     }
     metadata[key] = entry;
   }
@@ -216,18 +217,18 @@ function parseTensorInfo(name: string, value: unknown, source: string): Safetens
   }
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (!isSafetensorsDtype(dtype)) {
-    throw new SparseError('E_FORMAT', `${where} has unknown dtype ${JSON.stringify(dtype)}; allowed: ${SAFETENSORS_DTYPES.join(', ')}.`, {
+    throw new SparseError('E_FORMAT', `${where} has unknown dtype ${echoValue(dtype)}; allowed: ${SAFETENSORS_DTYPES.join(', ')}.`, {
       field: `${name}.dtype`,
       received: dtype,
       allowed: SAFETENSORS_DTYPES,
     });
   }
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
-    throw formatError(`${where} has shape ${JSON.stringify(shape)}; expected an array of non-negative integers.`, `${name}.shape`, shape);
+    throw formatError(`${where} has shape ${echoValue(shape)}; expected an array of non-negative integers.`, `${name}.shape`, shape);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || (offsets[0] as number) > (offsets[1] as number)) {
     throw formatError(
-      `${where} has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 <= begin <= end.`,
+      `${where} has data_offsets ${echoValue(offsets)}; expected [begin, end] with 0 <= begin <= end.`,
       `${name}.data_offsets`,
       offsets,
     );
@@ -311,14 +312,14 @@ export function buildSafetensorsHeader(
       });
     }
     if (!isSafetensorsDtype(spec.dtype)) {
-      throw new SparseError('E_ARGUMENT', `Tensor '${spec.name}' has unknown dtype ${JSON.stringify(spec.dtype)}; allowed: ${SAFETENSORS_DTYPES.join(', ')}.`, {
+      throw new SparseError('E_ARGUMENT', `Tensor '${spec.name}' has unknown dtype ${echoValue(spec.dtype)}; allowed: ${SAFETENSORS_DTYPES.join(', ')}.`, {
         field: `${spec.name}.dtype`,
         received: spec.dtype,
         allowed: SAFETENSORS_DTYPES,
       });
     }
     if (!spec.shape.every(isNonNegativeInteger)) {
-      throw new SparseError('E_ARGUMENT', `Tensor '${spec.name}' has shape ${JSON.stringify(spec.shape)}; expected non-negative integers.`, {
+      throw new SparseError('E_ARGUMENT', `Tensor '${spec.name}' has shape ${echoValue(spec.shape)}; expected non-negative integers.`, {
         field: `${spec.name}.shape`,
         received: spec.shape,
       });

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import { SparseError } from '../errors.js';
 import { writeAll, writeFileAtomic } from '../io/atomic-write.js';
 import {
@@ -56,7 +57,7 @@ export interface WriteSafetensorsOptions {
 function ordered<T extends SafetensorsTensorSpec>(entries: readonly T[], options: WriteSafetensorsOptions): readonly T[] {
   const order = options.order ?? 'given';
   if (order !== 'given' && order !== 'safetensors') {
-    throw new SparseError('E_ARGUMENT', `order must be 'given' or 'safetensors'; got ${JSON.stringify(order)}.`, {
+    throw new SparseError('E_ARGUMENT', `order must be 'given' or 'safetensors'; got ${echoValue(order)}.`, {
       field: 'order',
       received: order,
       allowed: ['given', 'safetensors'],

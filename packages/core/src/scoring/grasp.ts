@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../contracts/batch.js';
 import type { ScoreSet } from '../contracts/mask.js';
@@ -77,21 +78,21 @@ export function graspScorer(options: GraspScorerOptions = {}): SyncScorer {
   const hessian = options.hessian ?? 'exact';
   const step = options.step ?? 1e-3;
   if (!(typeof temperature === 'number' && temperature > 0 && Number.isFinite(temperature))) {
-    throw new SparseError('E_CONFIG', `grasp scorer: temperature must be a positive number, got ${JSON.stringify(temperature)}.`, {
+    throw new SparseError('E_CONFIG', `grasp scorer: temperature must be a positive number, got ${echoValue(temperature)}.`, {
       field: 'temperature',
       received: temperature,
       allowed: '(0, ∞)',
     });
   }
   if (hessian !== 'finite-difference' && hessian !== 'exact') {
-    throw new SparseError('E_CONFIG', `grasp scorer: hessian must be 'finite-difference' or 'exact', got ${JSON.stringify(hessian)}.`, {
+    throw new SparseError('E_CONFIG', `grasp scorer: hessian must be 'finite-difference' or 'exact', got ${echoValue(hessian)}.`, {
       field: 'hessian',
       received: hessian,
       allowed: ['finite-difference', 'exact'],
     });
   }
   if (!(typeof step === 'number' && step > 0 && Number.isFinite(step))) {
-    throw new SparseError('E_CONFIG', `grasp scorer: step must be a positive number, got ${JSON.stringify(step)}.`, {
+    throw new SparseError('E_CONFIG', `grasp scorer: step must be a positive number, got ${echoValue(step)}.`, {
       field: 'step',
       received: step,
       allowed: '(0, ∞)',

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ScoreSet } from '../contracts/mask.js';
 import type { NamedParameter } from '../contracts/parameter.js';
@@ -37,7 +38,7 @@ export interface MovementScoresOptions {
 
 function fraction(value: unknown, field: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new SparseError('E_CONFIG', `movement: ${field} must be a number in [0, 1], got ${JSON.stringify(value)}.`, {
+    throw new SparseError('E_CONFIG', `movement: ${field} must be a number in [0, 1], got ${echoValue(value)}.`, {
       field,
       received: value,
       allowed: '[0, 1]',
@@ -85,7 +86,7 @@ export class MovementScores {
   constructor(parameters: readonly NamedParameter[], options: MovementScoresOptions = {}) {
     const variant = options.variant ?? 'topk';
     if (variant !== 'topk' && variant !== 'threshold' && variant !== 'sigmoid') {
-      throw new SparseError('E_CONFIG', `movement: variant must be 'topk', 'threshold' or 'sigmoid', got ${JSON.stringify(variant)}.`, {
+      throw new SparseError('E_CONFIG', `movement: variant must be 'topk', 'threshold' or 'sigmoid', got ${echoValue(variant)}.`, {
         field: 'variant',
         received: variant,
         allowed: ['topk', 'threshold', 'sigmoid'],

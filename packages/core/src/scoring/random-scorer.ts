@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ScoreSet } from '../contracts/mask.js';
 import type { ScoringInput } from '../contracts/scorer.js';
@@ -44,14 +45,14 @@ export interface RandomScorerOptions {
 export function randomScorer(options: RandomScorerOptions = {}): SyncScorer {
   const distribution = options.distribution ?? 'uniform';
   if (distribution !== 'uniform' && distribution !== 'normal') {
-    throw new SparseError('E_CONFIG', `random scorer: distribution must be 'uniform' or 'normal', got ${JSON.stringify(distribution)}.`, {
+    throw new SparseError('E_CONFIG', `random scorer: distribution must be 'uniform' or 'normal', got ${echoValue(distribution)}.`, {
       field: 'distribution',
       received: distribution,
       allowed: ['uniform', 'normal'],
     });
   }
   if (options.seed !== undefined && !(Number.isSafeInteger(options.seed) && options.seed >= 0)) {
-    throw new SparseError('E_CONFIG', `random scorer: seed must be an integer in [0, 2^53), got ${JSON.stringify(options.seed)}.`, {
+    throw new SparseError('E_CONFIG', `random scorer: seed must be an integer in [0, 2^53), got ${echoValue(options.seed)}.`, {
       field: 'seed',
       received: options.seed,
       allowed: '[0, 2^53) integers',

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ScoreSet } from '../contracts/mask.js';
 import type { ScoringInput } from '../contracts/scorer.js';
@@ -44,7 +45,7 @@ export interface TaylorScorerOptions {
 export function taylorScorer(options: TaylorScorerOptions = {}): SyncScorer {
   const criterion = options.criterion ?? 'squared';
   if (criterion !== 'squared' && criterion !== 'abs') {
-    throw new SparseError('E_CONFIG', `taylor scorer: criterion must be 'squared' or 'abs', got ${JSON.stringify(criterion)}.`, {
+    throw new SparseError('E_CONFIG', `taylor scorer: criterion must be 'squared' or 'abs', got ${echoValue(criterion)}.`, {
       field: 'criterion',
       received: criterion,
       allowed: ['squared', 'abs'],

@@ -1,3 +1,4 @@
+import { echoValue } from '../runtime/options-issues.js';
 import type { SelectionMode } from '../contracts/selection-mode.js';
 import { SparseError } from '../errors.js';
 import { type Pool, type PoolRequest, cutCounts, segmentsOf } from './pool.js';
@@ -74,7 +75,7 @@ export function thresholdCounts(mode: Exclude<SelectionMode, 'exact'>, pool: Poo
       return countBelow(pool, keyAtLeast(threshold), false);
     }
     default:
-      throw new SparseError('E_INTERNAL', `Unhandled selection mode ${JSON.stringify(mode)}.`);
+      throw new SparseError('E_INTERNAL', `Unhandled selection mode ${echoValue(mode)}.`);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SparseError, type Batch } from '@sparse/core';
+import { echoValue, SparseError, type Batch } from '@sparse/core';
 import { assertImageSet, featuresPerExample, type ImageSet } from '../image-set.js';
 import { randomPermutation } from '../random/shuffle.js';
 import { assertSeed, seededRandom, type RandomFactory } from '../random/uniform-random.js';
@@ -153,7 +153,7 @@ export function createBatchLoader(dataset: ImageSet, options: BatchLoaderOptions
   }
   assertSeed(seed);
   if (storage !== 'host' && storage !== 'device') {
-    throw new SparseError('E_ARGUMENT', `storage must be 'host' or 'device', got ${JSON.stringify(storage)}.`, {
+    throw new SparseError('E_ARGUMENT', `storage must be 'host' or 'device', got ${echoValue(storage)}.`, {
       field: 'storage',
       received: storage,
       allowed: ['host', 'device'],

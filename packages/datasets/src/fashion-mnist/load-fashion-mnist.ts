@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import { readBundledFile } from '../bundled-data.js';
 import type { IdxArray } from '../idx/idx-types.js';
 import { readIdx } from '../idx/read-idx.js';
@@ -102,7 +102,7 @@ export function loadFashionMnist(options?: LoadFashionMnistOptions): Promise<Fas
 export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<FashionMnist<Float32Array> | FashionMnist<Uint8Array>> {
   const { source = 'bundled', pixels = 'float32' } = options;
   if (pixels !== 'float32' && pixels !== 'uint8') {
-    throw new SparseError('E_ARGUMENT', `pixels must be 'float32' or 'uint8', got ${JSON.stringify(pixels)}.`, {
+    throw new SparseError('E_ARGUMENT', `pixels must be 'float32' or 'uint8', got ${echoValue(pixels)}.`, {
       field: 'pixels',
       received: pixels,
       allowed: ['float32', 'uint8'],
@@ -154,7 +154,7 @@ async function fileReader(source: FashionMnistSource, checksums: LoadFashionMnis
     try {
       base = new URL(source.url.endsWith('/') ? source.url : `${source.url}/`);
     } catch (error) {
-      throw new SparseError('E_ARGUMENT', `source.url must be an absolute URL, got ${JSON.stringify(source.url)}.`, { field: 'source.url', received: source.url }, { cause: error });
+      throw new SparseError('E_ARGUMENT', `source.url must be an absolute URL, got ${echoValue(source.url)}.`, { field: 'source.url', received: source.url }, { cause: error });
     }
     const { cacheDir } = source;
     const join = cacheDir === undefined ? undefined : (await import('node:path')).join;
@@ -167,7 +167,7 @@ async function fileReader(source: FashionMnistSource, checksums: LoadFashionMnis
         fetch: fetchImpl,
       });
   }
-  throw new SparseError('E_ARGUMENT', `source must be 'bundled', { dir } or { url, cacheDir? }, got ${JSON.stringify(source)}.`, {
+  throw new SparseError('E_ARGUMENT', `source must be 'bundled', { dir } or { url, cacheDir? }, got ${echoValue(source)}.`, {
     field: 'source',
     received: source,
     allowed: ["'bundled'", '{ dir: string }', '{ url: string, cacheDir?: string }'],

@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import { readBundledFile } from '../bundled-data.js';
 import { FASHION_MNIST_FILES, type FashionMnistFile } from './files.js';
 
@@ -65,8 +65,8 @@ export function parseSubsetManifest(text: string, where: string): FashionMnistSu
   }
   const manifest = value as Partial<FashionMnistSubsetManifest> | null;
   if (manifest === null || typeof manifest !== 'object') return fail('(whole file)', 'is not an object');
-  if (manifest.name !== 'fashion-mnist-subset') fail('name', `must be "fashion-mnist-subset", got ${JSON.stringify(manifest.name)}`);
-  if (manifest.version !== 1) fail('version', `must be 1, got ${JSON.stringify(manifest.version)}`);
+  if (manifest.name !== 'fashion-mnist-subset') fail('name', `must be "fashion-mnist-subset", got ${echoValue(manifest.name)}`);
+  if (manifest.version !== 1) fail('version', `must be 1, got ${echoValue(manifest.version)}`);
   for (const split of ['train', 'test'] as const) {
     const entry = manifest.splits?.[split];
     if (entry === undefined || !Number.isInteger(entry.count) || entry.count < 0) fail(`splits.${split}.count`, 'must be a non-negative integer');

@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import { IDX_DATA_TYPES, IDX_TYPES, type IdxArray } from './idx-types.js';
 
 const MAX_DIMENSION = 0xffffffff;
@@ -21,7 +21,7 @@ export function encodeIdx(array: IdxArray): Uint8Array {
   const { dtype, shape, data } = array;
   const info = (IDX_TYPES as Partial<Record<string, (typeof IDX_TYPES)[keyof typeof IDX_TYPES]>>)[dtype];
   if (info === undefined) {
-    throw new SparseError('E_ARGUMENT', `Cannot write IDX: unknown dtype ${JSON.stringify(dtype)}; allowed: ${IDX_DATA_TYPES.join(', ')}.`, {
+    throw new SparseError('E_ARGUMENT', `Cannot write IDX: unknown dtype ${echoValue(dtype)}; allowed: ${IDX_DATA_TYPES.join(', ')}.`, {
       field: 'dtype',
       received: dtype,
       allowed: IDX_DATA_TYPES,

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { SparseError, buildSafetensorsHeader, writeAll, writeFileAtomic, type SafetensorsTensorInfo } from '@sparse/core';
+import { echoValue, SparseError, buildSafetensorsHeader, writeAll, writeFileAtomic, type SafetensorsTensorInfo } from '@sparse/core';
 import { isExcluded } from '../options/exclude.js';
 import { resolveDeltaPruneOptions, type DeltaPruneOptions, type ResolvedDeltaPruneOptions } from '../options/delta-prune-options.js';
 import { absDeltaInto, applyInto, assertLittleEndian, isDeltaDtype, DELTA_DTYPE_SIZES } from '../kernel/float-kernels.js';
@@ -175,7 +175,7 @@ export async function dareCheckpoint(options: DareCheckpointOptions): Promise<Da
   const resolved = resolveDeltaPruneOptions(options);
   for (const field of ['base', 'finetuned', 'output'] as const) {
     if (typeof options[field] !== 'string' || options[field] === '') {
-      throw new SparseError('E_CONFIG', `${field} must be a file path; got ${JSON.stringify(options[field])}.`, { field, received: options[field] });
+      throw new SparseError('E_CONFIG', `${field} must be a file path; got ${echoValue(options[field])}.`, { field, received: options[field] });
     }
   }
   const chunkElements = options.chunkElements ?? DEFAULT_CHUNK_ELEMENTS;

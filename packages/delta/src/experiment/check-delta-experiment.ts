@@ -1,4 +1,4 @@
-import { SparseError, isSparseError, type ImplementationRef } from '@sparse/core';
+import { echoValue, SparseError, isSparseError, type ImplementationRef } from '@sparse/core';
 import { resolveFashionMnistDataset, type ResolvedFashionMnist } from '@sparse/datasets';
 import { describeReceived, type ExperimentContext } from '@sparse/experiments';
 import type { DeltaMethod } from '../methods/delta-method.js';
@@ -85,17 +85,17 @@ export function checkDeltaExperiment(config: DeltaExperimentConfig, context: Exp
   }
   const ids = config.finetune.regimes.map((regime) => regime.id);
   ids.forEach((id, index) => {
-    if (ids.indexOf(id) !== index) fail(`finetune.regimes[${index}].id`, id, 'distinct ids', `the id ${JSON.stringify(id)} is used twice; give every regime its own id.`);
+    if (ids.indexOf(id) !== index) fail(`finetune.regimes[${index}].id`, id, 'distinct ids', `the id ${echoValue(id)} is used twice; give every regime its own id.`);
   });
   resolveDeltaMethods(config, context);
   const tasks = config.merge?.tasks ?? [];
   const taskIds = tasks.map((task) => task.id);
   taskIds.forEach((id, index) => {
-    if (taskIds.indexOf(id) !== index) fail(`merge.tasks[${index}].id`, id, 'distinct ids', `the id ${JSON.stringify(id)} is used twice; give every task its own id.`);
+    if (taskIds.indexOf(id) !== index) fail(`merge.tasks[${index}].id`, id, 'distinct ids', `the id ${echoValue(id)} is used twice; give every task its own id.`);
   });
   const methods = config.merge?.methods ?? [];
   methods.forEach((method, index) => {
-    if (methods.indexOf(method) !== index) fail(`merge.methods[${index}]`, method, ['task-arithmetic', 'ties'], `the method ${JSON.stringify(method)} is listed twice.`);
+    if (methods.indexOf(method) !== index) fail(`merge.methods[${index}]`, method, ['task-arithmetic', 'ties'], `the method ${echoValue(method)} is listed twice.`);
   });
   const check = config.varianceCheck;
   if (check !== undefined) {

@@ -1,4 +1,4 @@
-import { CUT_ALL, CUT_NONE, RadixSelect, SparseError, countCut, floorCount, markCut, type Cut, type SelectionSegment } from '@sparse/core';
+import { echoValue, CUT_ALL, CUT_NONE, RadixSelect, SparseError, countCut, floorCount, markCut, type Cut, type SelectionSegment } from '@sparse/core';
 import type { ResolvedDeltaPruneOptions } from '../options/delta-prune-options.js';
 import { BernoulliDrops } from './drop-stream.js';
 import { absDeltaInto, addAbsSums } from './float-kernels.js';
@@ -161,7 +161,7 @@ export async function planDeltaPruning(
         scale = await l1Factor(source, createDropper, scratch);
         break;
       default:
-        throw new SparseError('E_INTERNAL', `Unknown rescale rule ${JSON.stringify(rescale)}.`);
+        throw new SparseError('E_INTERNAL', `Unknown rescale rule ${echoValue(rescale)}.`);
     }
     decisions.set(source.name, { createDropper, needsAbsDelta: method === 'magnitude', scale });
   }

@@ -1,4 +1,4 @@
-import { SparseError, deriveSeed } from '@sparse/core';
+import { echoValue, SparseError, deriveSeed } from '@sparse/core';
 import type { DeltaPruneOptions } from '../options/delta-prune-options.js';
 import { resolveDeltaPruneOptions } from '../options/delta-prune-options.js';
 import { sparsifyDeltas, type NamedArrays } from '../tensors/prune-deltas.js';
@@ -110,10 +110,10 @@ function mergeError(message: string, field: string, received?: unknown): SparseE
  */
 export async function mergeModels(options: MergeOptions): Promise<MergeResult> {
   const { base, models, method } = options;
-  if (method !== 'task-arithmetic' && method !== 'ties') throw mergeError(`method must be 'task-arithmetic' or 'ties'; got ${JSON.stringify(method)}.`, 'method', method);
+  if (method !== 'task-arithmetic' && method !== 'ties') throw mergeError(`method must be 'task-arithmetic' or 'ties'; got ${echoValue(method)}.`, 'method', method);
   if (!Array.isArray(models) || models.length === 0) throw mergeError('models must be a non-empty array of { finetuned, weight?, seed? }.', 'models');
   const consensus = options.consensus ?? 'sum';
-  if (consensus !== 'sum' && consensus !== 'count') throw mergeError(`consensus must be 'sum' or 'count'; got ${JSON.stringify(consensus)}.`, 'consensus', consensus);
+  if (consensus !== 'sum' && consensus !== 'count') throw mergeError(`consensus must be 'sum' or 'count'; got ${echoValue(consensus)}.`, 'consensus', consensus);
   const normalize = options.normalize ?? method === 'ties';
   const scale = options.scale ?? 1;
   if (!Number.isFinite(scale)) throw mergeError(`scale must be a finite number; got ${scale}.`, 'scale', scale);

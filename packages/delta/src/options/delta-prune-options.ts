@@ -1,4 +1,4 @@
-import { SparseError, assertSeed } from '@sparse/core';
+import { echoValue, SparseError, assertSeed } from '@sparse/core';
 import { DEFAULT_EXCLUDE } from './exclude.js';
 import { resolveRescale, type RescaleRule, type ResolvedRescale } from './rescale.js';
 
@@ -107,15 +107,15 @@ export function resolveDeltaPruneOptions(options: DeltaPruneOptions): ResolvedDe
   }
   const { rate } = options;
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
-    throw configError('rate', rate, '[0, 1]', `rate (the drop rate p) must be a number in [0, 1]; got ${JSON.stringify(rate)}.`);
+    throw configError('rate', rate, '[0, 1]', `rate (the drop rate p) must be a number in [0, 1]; got ${echoValue(rate)}.`);
   }
   const method = options.method ?? 'random';
   if (!METHODS.includes(method)) {
-    throw configError('method', method, METHODS, `method must be one of ${METHODS.join(', ')}; got ${JSON.stringify(method)}.`);
+    throw configError('method', method, METHODS, `method must be one of ${METHODS.join(', ')}; got ${echoValue(method)}.`);
   }
   const scope = options.scope ?? 'tensor';
   if (!SCOPES.includes(scope)) {
-    throw configError('scope', scope, SCOPES, `scope must be one of ${SCOPES.join(', ')}; got ${JSON.stringify(scope)}.`);
+    throw configError('scope', scope, SCOPES, `scope must be one of ${SCOPES.join(', ')}; got ${echoValue(scope)}.`);
   }
   if (scope === 'global' && method !== 'magnitude') {
     throw configError('scope', scope, ['tensor'], "scope 'global' only applies to method 'magnitude' (random drops are independent per entry); remove it or use method 'magnitude'.");

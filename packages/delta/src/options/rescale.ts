@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 
 /**
  * How kept delta entries are rescaled after the drop, always explicit (never hidden):
@@ -48,7 +48,7 @@ function checkQ(q: unknown, rate: number, field: string): number {
   if (typeof q !== 'number' || !Number.isFinite(q) || q <= 0 || q > 1 || q < low - 1e-12) {
     throw new SparseError(
       'E_CONFIG',
-      `${field} must be a number in [1 − p, 1] = [${+low.toPrecision(12)}, 1] (and > 0) for drop rate p = ${rate}: the kept entries are multiplied by 1/q, and q = 1 − p is DARE; got ${JSON.stringify(q)}.`,
+      `${field} must be a number in [1 − p, 1] = [${+low.toPrecision(12)}, 1] (and > 0) for drop rate p = ${rate}: the kept entries are multiplied by 1/q, and q = 1 − p is DARE; got ${echoValue(q)}.`,
       { field, received: q, allowed: `[${+low.toPrecision(12)}, 1]` },
     );
   }
@@ -77,7 +77,7 @@ export function resolveRescale(rule: RescaleRule, rate: number, field = 'rescale
   if (rule === 'none') return Object.freeze({ kind: 'none', description: 'none (factor 1)' });
   if (rule === 'l1') return Object.freeze({ kind: 'l1', description: 'l1 (per tensor: ||delta||_1 / ||kept delta||_1)' });
   if (typeof rule !== 'object' || rule === null || !('q' in rule)) {
-    throw new SparseError('E_CONFIG', `${field} must be 'dare', 'none', 'l1' or { q }; got ${JSON.stringify(rule)}.`, {
+    throw new SparseError('E_CONFIG', `${field} must be 'dare', 'none', 'l1' or { q }; got ${echoValue(rule)}.`, {
       field,
       received: rule,
       allowed: ['dare', 'none', 'l1', '{ q: number | Map<string, number> }'],

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import type { z } from 'zod';
 import { validateConfig } from './validate.js';
 
@@ -67,7 +67,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
   }
   if (!MODULE_EXTENSIONS.includes(extension)) {
     const allowed = [...JSON_EXTENSIONS, ...MODULE_EXTENSIONS];
-    throw new SparseError('E_CONFIG', `Cannot load the config file ${path}: the extension ${JSON.stringify(extension)} is not supported; allowed: ${allowed.join(', ')}.`, { field: 'config', received: extension, allowed });
+    throw new SparseError('E_CONFIG', `Cannot load the config file ${path}: the extension ${echoValue(extension)} is not supported; allowed: ${allowed.join(', ')}.`, { field: 'config', received: extension, allowed });
   }
   let module: Record<string, unknown>;
   try {

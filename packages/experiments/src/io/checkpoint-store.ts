@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import type { JsonValue } from '../json.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { checkTensorRecord, decodeTensorRecord, encodeTensorRecord, type TensorDType, type TensorRecord } from './tensor-record.js';
@@ -97,7 +97,7 @@ function sha256(bytes: Uint8Array): string {
 
 function checkKey(key: string): void {
   if (typeof key !== 'string' || !KEY.test(key) || key.length > 200) {
-    throw new SparseError('E_ARGUMENT', `Invalid checkpoint key ${JSON.stringify(key)}: use segments of letters, digits, '.', '_' and '-' separated by '/', each starting with a letter or digit (e.g. "level-03/epoch-002").`, { field: 'key', received: key, allowed: String(KEY) });
+    throw new SparseError('E_ARGUMENT', `Invalid checkpoint key ${echoValue(key)}: use segments of letters, digits, '.', '_' and '-' separated by '/', each starting with a letter or digit (e.g. "level-03/epoch-002").`, { field: 'key', received: key, allowed: String(KEY) });
   }
 }
 

@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 
 /**
  * Element types a {@link TensorRecord} can hold.
@@ -50,11 +50,11 @@ function elementCount(shape: readonly number[]): number {
  */
 export function checkTensorRecord(name: string, record: TensorRecord): void {
   if (!Array.isArray(record.shape) || !record.shape.every((size) => Number.isInteger(size) && size >= 0)) {
-    throw new SparseError('E_ARGUMENT', `Tensor "${name}": the shape must be a list of non-negative integers, received ${JSON.stringify(record.shape)}.`, { field: `${name}.shape`, received: record.shape });
+    throw new SparseError('E_ARGUMENT', `Tensor "${name}": the shape must be a list of non-negative integers, received ${echoValue(record.shape)}.`, { field: `${name}.shape`, received: record.shape });
   }
   const wanted = record.dtype === 'float32' ? Float32Array : record.dtype === 'int32' ? Int32Array : undefined;
   if (wanted === undefined || !(record.data instanceof wanted)) {
-    throw new SparseError('E_ARGUMENT', `Tensor "${name}": dtype ${JSON.stringify(record.dtype)} needs data in a ${wanted?.name ?? 'Float32Array or Int32Array'}.`, { field: `${name}.dtype`, received: record.dtype, allowed: ['float32', 'int32'] });
+    throw new SparseError('E_ARGUMENT', `Tensor "${name}": dtype ${echoValue(record.dtype)} needs data in a ${wanted?.name ?? 'Float32Array or Int32Array'}.`, { field: `${name}.dtype`, received: record.dtype, allowed: ['float32', 'int32'] });
   }
   const count = elementCount(record.shape);
   if (record.data.length !== count) {

@@ -1,7 +1,7 @@
 import { link, mkdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import { canonicalJson, prettyCanonicalJson } from '../hash/canonical-json.js';
 import { configHash } from '../hash/config-hash.js';
 import { removeTemporaryFiles, writeFileAtomic, writeJsonAtomic } from '../io/atomic-write.js';
@@ -29,7 +29,7 @@ interface LockInfo {
 
 function checkName(name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new SparseError('E_CONFIG', `The experiment name ${JSON.stringify(name)} cannot name a folder: use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.`, { field: 'name', received: name, allowed: String(NAME) });
+    throw new SparseError('E_CONFIG', `The experiment name ${echoValue(name)} cannot name a folder: use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit.`, { field: 'name', received: name, allowed: String(NAME) });
   }
 }
 
@@ -127,7 +127,7 @@ export class RunDirectory {
   /** A {@link CheckpointStore} in a sub-folder of the run (`store('masks/replicate-0')`). One writer per store. */
   store(folder: string): CheckpointStore {
     if (folder.split('/').some((part) => part === '' || part === '.' || part === '..')) {
-      throw new SparseError('E_ARGUMENT', `Invalid store folder ${JSON.stringify(folder)}: use '/'-separated names without '.', '..' or empty parts.`, { field: 'folder', received: folder });
+      throw new SparseError('E_ARGUMENT', `Invalid store folder ${echoValue(folder)}: use '/'-separated names without '.', '..' or empty parts.`, { field: 'folder', received: folder });
     }
     return new CheckpointStore(this.file(...folder.split('/')));
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SparseError, isSparseError } from '@sparse/core';
+import { echoValue, SparseError, isSparseError } from '@sparse/core';
 import { canonicalJson } from '../hash/canonical-json.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic-write.js';
 import type { Checkpoint, Snapshot } from '../io/checkpoint-store.js';
@@ -174,9 +174,9 @@ function checkUnits(units: readonly RunUnit[]): void {
   const seen = new Set<string>();
   units.forEach((unit, index) => {
     if (typeof unit.id !== 'string' || !UNIT_ID.test(unit.id) || unit.id.length > 200) {
-      throw new SparseError('E_ARGUMENT', `units[${index}].id ${JSON.stringify(unit.id)} is not a valid unit id: use '/'-separated segments of letters, digits, '.', '_' and '-', each starting with a letter or digit.`, { field: `units[${index}].id`, received: unit.id, allowed: String(UNIT_ID) });
+      throw new SparseError('E_ARGUMENT', `units[${index}].id ${echoValue(unit.id)} is not a valid unit id: use '/'-separated segments of letters, digits, '.', '_' and '-', each starting with a letter or digit.`, { field: `units[${index}].id`, received: unit.id, allowed: String(UNIT_ID) });
     }
-    if (seen.has(unit.id)) throw new SparseError('E_ARGUMENT', `units[${index}].id ${JSON.stringify(unit.id)} is used twice; unit ids must be unique.`, { field: `units[${index}].id`, received: unit.id });
+    if (seen.has(unit.id)) throw new SparseError('E_ARGUMENT', `units[${index}].id ${echoValue(unit.id)} is used twice; unit ids must be unique.`, { field: `units[${index}].id`, received: unit.id });
     seen.add(unit.id);
   });
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SparseError, isSparseErrorCode, tsxEsmApiUrl } from '@sparse/core';
+import { echoValue, SparseError, isSparseErrorCode, tsxEsmApiUrl } from '@sparse/core';
 import { BOOTSTRAP, type FromWorker, type SerializedError, type ToWorker, type WorkerBoot } from './protocol.js';
 
 /**
@@ -192,7 +192,7 @@ export function runInWorkers<P, R>(options: RunInWorkersOptions<P>): Promise<R[]
     const jobError = (index: number, cause: Error, prefix = 'failed'): SparseError => {
       const code = (cause as { code?: unknown }).code;
       const sparseCode = isSparseErrorCode(code) ? code : 'E_INTERNAL';
-      return new SparseError(sparseCode, `Worker job jobs[${index}] (${JSON.stringify(names[index])}) ${prefix}: ${cause.message}`, { field: `jobs[${index}]`, received: names[index] }, { cause });
+      return new SparseError(sparseCode, `Worker job jobs[${index}] (${echoValue(names[index])}) ${prefix}: ${cause.message}`, { field: `jobs[${index}]`, received: names[index] }, { cause });
     };
 
     const settleIfDone = (): void => {

@@ -1,17 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import type { GroupEnvelopeExperimentConfig } from './config.js';
-
-/** One line of λ-tuning evidence (short calibration runs, earlier full runs). */
-export interface TuningRow {
-  readonly source: string;
-  readonly method: string;
-  readonly lambda: number;
-  readonly epochs: string;
-  readonly nonzero: string;
-  readonly accuracy: string;
-}
 
 /**
  * One row of `bench/prox-scaling.ts --json`: the prox of λ·SEF_k on m group norms, timed.
@@ -37,7 +27,6 @@ export interface ScalingRow {
 
 /** The evidence files of a config, read. */
 export interface Appendix {
-  readonly tuning?: readonly TuningRow[];
   readonly proxScaling?: readonly ScalingRow[];
 }
 
@@ -46,7 +35,7 @@ function locate(path: string, field: string, where: { readonly configPath?: stri
   const candidates = isAbsolute(path) ? [path] : [...new Set([resolve(where.cwd, path), ...(where.configPath === undefined ? [] : [resolve(where.cwd, dirname(where.configPath), path)])])];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found === undefined) {
-    throw new SparseError('E_CONFIG', `${field}: the file ${JSON.stringify(path)} does not exist (looked in ${candidates.join(' and ')}).`, { field, received: path, allowed: candidates });
+    throw new SparseError('E_CONFIG', `${field}: the file ${echoValue(path)} does not exist (looked in ${candidates.join(' and ')}).`, { field, received: path, allowed: candidates });
   }
   return found;
 }
@@ -67,15 +56,14 @@ function readRows(path: string, field: string, where: { readonly configPath?: st
 }
 
 /**
- * Reads the evidence files a config names (`appendix.tuning`, `appendix.proxScaling`), checking
+ * Reads the evidence files a config names (`appendix.proxScaling`), checking
  * that they exist and have the expected rows.
  *
  * @throws SparseError `E_CONFIG` naming the field.
  */
 export function readAppendix(config: Pick<GroupEnvelopeExperimentConfig, 'appendix'>, where: { readonly configPath?: string; readonly cwd: string }): Appendix {
-  const { tuning, proxScaling } = config.appendix ?? {};
+  const { proxScaling } = config.appendix ?? {};
   return {
-    ...(tuning === undefined ? {} : { tuning: readRows(tuning, 'appendix.tuning', where, ['source', 'method', 'lambda', 'epochs', 'nonzero', 'accuracy']) as TuningRow[] }),
     ...(proxScaling === undefined ? {} : { proxScaling: readRows(proxScaling, 'appendix.proxScaling', where, ['groups', 'k', 'jsMedianMs', 'jsNsPerGroup']) as ScalingRow[] }),
   };
 }

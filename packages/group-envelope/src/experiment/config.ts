@@ -50,8 +50,8 @@ export interface GroupEnvelopeExperimentConfig {
   readonly recordEvery: number;
   /** Rounds of the inference-latency measurement after training (0: none); timings go to `latency.json`. */
   readonly latencyRounds: number;
-  /** Evidence shown in the report: a λ-tuning record and prox-scaling benchmark results (JSON files). */
-  readonly appendix?: { readonly tuning?: string; readonly proxScaling?: string };
+  /** Evidence shown in the report: prox-scaling benchmark results (a JSON file). */
+  readonly appendix?: { readonly proxScaling?: string };
   /** The TensorFlow.js backend (the runner's field). */
   readonly backend: string;
 }
@@ -82,7 +82,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
  * | `targetGroupSparsity` | fraction of each set's groups the hard selection removes | 0.75 |
  * | `recordEvery` | steps between counts of nonzero groups | 50 |
  * | `latencyRounds` | interleaved latency rounds after training (0: none) | 0 |
- * | `appendix` | `{ "tuning": file, "proxScaling": file }`: JSON evidence shown in the report | none |
+ * | `appendix` | `{ "proxScaling": file }`: the prox-scaling benchmark's JSON, shown in the report (λ is chosen by code from a tuning run: `pnpm results:group-envelope`) | none |
  *
  * @param refs - the runtime's implementation references (`refs.of(Regularizers)`).
  *
@@ -122,7 +122,6 @@ export function groupEnvelopeConfigSchema(refs: ImplementationRefs): z.ZodObject
       latencyRounds: z.int().min(0).max(100).default(0).meta({ description: 'Interleaved latency rounds after training (0: none); timings go to latency.json.' }),
       appendix: z
         .strictObject({
-          tuning: z.string().min(1).max(4096).optional().meta({ description: 'A JSON list of λ-tuning rows ({ source, method, lambda, epochs, nonzero, accuracy }).' }),
           proxScaling: z.string().min(1).max(4096).optional().meta({ description: 'The JSON written by bench/prox-scaling.ts --json.' }),
         })
         .optional()

@@ -4,6 +4,7 @@ import type { Appendix } from './appendix.js';
 import type { GroupEnvelopeExperimentConfig } from './config.js';
 import type { LatencyRecord, ModelLatency } from './latency.js';
 import type { GroupEnvelopeMethodResult } from './method-result.js';
+import { formatMs as ms, proxScalingSection } from './prox-scaling-section.js';
 
 /** Everything the report is made from; nothing in it depends on where the run lives. */
 export interface ReportInput {
@@ -21,7 +22,6 @@ export interface ReportInput {
 }
 
 const pct = (value: number | null | undefined): string => (value === null || value === undefined ? '' : (100 * value).toFixed(2));
-const ms = (value: number): string => (value >= 10 ? value.toFixed(1) : value.toFixed(3));
 const SET_COLORS = ['#1f77b4', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf'] as const;
 const METHOD_COLORS = ['#2ca02c', '#1f77b4', '#ff7f0e', '#9467bd', '#d62728', '#8c564b'] as const;
 
@@ -258,64 +258,7 @@ function compactionSection(input: ReportInput): ReportSection {
 }
 
 function appendixSections(appendix: Appendix): ReportSection[] {
-  const sections: ReportSection[] = [];
-  const scaling = appendix.proxScaling;
-  if (scaling !== undefined) {
-    sections.push({
-      heading: 'Prox scaling (bench/prox-scaling.ts)',
-      blocks: [
-        {
-          kind: 'table',
-          table: {
-            columns: [
-              { key: 'groups', header: 'groups m', align: 'right' },
-              { key: 'k', header: 'k', align: 'right' },
-              { key: 'js', header: 'gsefScales, JS (ms, median)', align: 'right' },
-              { key: 'perGroup', header: 'ns per group', align: 'right' },
-              { key: 'sort', header: 'JS Float64Array sort alone (ms)', align: 'right' },
-              { key: 'numpy', header: 'numpy sort-based (ms)', align: 'right' },
-              { key: 'torch', header: 'torch sort-based (ms)', align: 'right' },
-              { key: 'ratio', header: 'torch / JS', align: 'right' },
-            ],
-            rows: scaling.map((row) => ({
-              groups: row.groups.toExponential(0),
-              k: row.k,
-              js: ms(row.jsMedianMs),
-              perGroup: row.jsNsPerGroup.toFixed(1),
-              sort: row.jsSortMs === undefined ? '' : ms(row.jsSortMs),
-              numpy: row.numpyMs === undefined ? '' : ms(row.numpyMs),
-              torch: row.torchMs === undefined ? '' : ms(row.torchMs),
-              ratio: row.torchMs === undefined ? '' : (row.torchMs / row.jsMedianMs).toFixed(2),
-            })),
-          },
-        },
-        {
-          kind: 'text',
-          text:
-            'Time of the prox of λ·SEF_k on m group norms (|N(0,1)| values, k = m/4, λ = 0.05), median of several runs, on a shared machine. The JS prox finds its threshold by randomized selection (sampled ' +
-            'pivots, no sort), so its time per group does not grow with m (linear time; at small m fixed costs dominate). The peers (bench/prox_peer.py, float64, one thread) solve the same equation with a sort ' +
-            '(O(m log m), vectorized C); the benchmark checks that all three give the same prox (sum and support).',
-        },
-      ],
-    });
-  }
-  const tuning = appendix.tuning;
-  if (tuning !== undefined) {
-    sections.push({
-      heading: 'How λ was chosen',
-      blocks: [
-        {
-          kind: 'text',
-          text:
-            'Short calibration runs (validation set only, a few training epochs and one fine-tune epoch) and earlier full runs. ' +
-            'GSEF below λ ≈ 1 zeroes no neuron in a few epochs; larger λ reaches k sooner but shrinks the kept neurons harder (the ridge part of the envelope). ' +
-            'Group lasso has no k: with a λ large enough to reach the target it keeps shrinking past it, so its λ is set for the sparsity at the end of training.',
-        },
-        { kind: 'table', table: { columns: ['source', 'method', 'lambda', 'epochs', 'nonzero', 'accuracy'], rows: tuning.map((row) => ({ ...row })) } },
-      ],
-    });
-  }
-  return sections;
+  return appendix.proxScaling === undefined ? [] : [proxScalingSection(appendix.proxScaling, 'From the file the config names in appendix.proxScaling.')];
 }
 
 /**

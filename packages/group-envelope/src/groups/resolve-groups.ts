@@ -1,4 +1,4 @@
-import { SparseError, type NamedParameter } from '@sparse/core';
+import { echoValue, SparseError, type NamedParameter } from '@sparse/core';
 import type { GroupMember, GroupSet, ResolvedGroups } from './group-layout.js';
 import { GROUP_KINDS, type GroupSpec, type GroupWeighting } from './group-spec.js';
 
@@ -87,7 +87,7 @@ export function resolveGroups(specs: readonly GroupSpec[], parameters: readonly 
 
 function resolveOne(spec: GroupSpec, path: string, byName: ReadonlyMap<string, NamedParameter>, defaultWeighting: GroupWeighting): GroupSet {
   if (typeof spec !== 'object' || spec === null || !(GROUP_KINDS as readonly unknown[]).includes((spec as { kind?: unknown }).kind)) {
-    throw new SparseError('E_CONFIG', `${path}.kind must be one of ${GROUP_KINDS.join(', ')}; got ${JSON.stringify((spec as { kind?: unknown } | null)?.kind)}.`, {
+    throw new SparseError('E_CONFIG', `${path}.kind must be one of ${GROUP_KINDS.join(', ')}; got ${echoValue((spec as { kind?: unknown } | null)?.kind)}.`, {
       field: `${path}.kind`,
       received: (spec as { kind?: unknown } | null)?.kind,
       allowed: GROUP_KINDS,
@@ -95,7 +95,7 @@ function resolveOne(spec: GroupSpec, path: string, byName: ReadonlyMap<string, N
   }
   const lookup = (name: unknown, key: string): NamedParameter => {
     if (typeof name !== 'string' || name === '') {
-      throw new SparseError('E_CONFIG', `${path}.${key} must be a parameter name; got ${JSON.stringify(name)}.`, { field: `${path}.${key}`, received: name });
+      throw new SparseError('E_CONFIG', `${path}.${key} must be a parameter name; got ${echoValue(name)}.`, { field: `${path}.${key}`, received: name });
     }
     const parameter = byName.get(name);
     if (parameter === undefined) {
@@ -303,7 +303,7 @@ function resolveWeights(weighting: GroupWeighting, sizes: Float64Array, field: s
   if (weighting === 'uniform') return undefined;
   if (weighting === 'sqrt-size') return sizes.map(Math.sqrt);
   if (!Array.isArray(weighting)) {
-    throw new SparseError('E_CONFIG', `${field} must be 'uniform', 'sqrt-size' or an array of one weight > 0 per group; got ${JSON.stringify(weighting)}.`, {
+    throw new SparseError('E_CONFIG', `${field} must be 'uniform', 'sqrt-size' or an array of one weight > 0 per group; got ${echoValue(weighting)}.`, {
       field,
       received: weighting,
       allowed: ['uniform', 'sqrt-size', 'number[]'],

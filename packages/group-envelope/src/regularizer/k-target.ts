@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import type { ResolvedGroups } from '../groups/group-layout.js';
 
 /**
@@ -58,7 +58,7 @@ export type ResolvedTarget =
 export function checkTargetShape(target: GroupTarget, caller: string): void {
   const { k, targetGroupSparsity, scope } = target;
   if (scope !== undefined && scope !== 'layerwise' && scope !== 'global') {
-    throw new SparseError('E_CONFIG', `${caller}: scope must be 'layerwise' or 'global'; got ${JSON.stringify(scope)}.`, {
+    throw new SparseError('E_CONFIG', `${caller}: scope must be 'layerwise' or 'global'; got ${echoValue(scope)}.`, {
       field: 'scope',
       received: scope,
       allowed: ['layerwise', 'global'],
@@ -79,14 +79,14 @@ export function checkTargetShape(target: GroupTarget, caller: string): void {
   if (entries.length === 0) throw new SparseError('E_CONFIG', `${caller}: ${field} lists no set.`, { field, received: value });
   for (const [path, v] of entries) {
     if (field === 'k' && !(typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
-      throw new SparseError('E_CONFIG', `${caller}: ${path} must be an integer ≥ 1 (groups kept); got ${JSON.stringify(v)}.`, {
+      throw new SparseError('E_CONFIG', `${caller}: ${path} must be an integer ≥ 1 (groups kept); got ${echoValue(v)}.`, {
         field: path,
         received: v,
         allowed: 'an integer ≥ 1',
       });
     }
     if (field === 'targetGroupSparsity' && !(typeof v === 'number' && v >= 0 && v < 1)) {
-      throw new SparseError('E_CONFIG', `${caller}: ${path} must be a number in [0, 1) (fraction of groups removed); got ${JSON.stringify(v)}.`, {
+      throw new SparseError('E_CONFIG', `${caller}: ${path} must be a number in [0, 1) (fraction of groups removed); got ${echoValue(v)}.`, {
         field: path,
         received: v,
         allowed: '[0, 1)',

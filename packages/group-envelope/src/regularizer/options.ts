@@ -1,4 +1,4 @@
-import { SparseError, type NamedParameter } from '@sparse/core';
+import { echoValue, SparseError, type NamedParameter } from '@sparse/core';
 import type { GroupCompute } from '../groups/group-data.js';
 import { GROUP_KINDS, type GroupSpec, type GroupWeighting } from '../groups/group-spec.js';
 
@@ -83,7 +83,7 @@ export function checkBaseOptions(options: GroupRegularizerOptions, caller: strin
   }
   const { lambda, warmupSteps, endStep, compute, weighting, groups, onStep } = options;
   if (typeof lambda !== 'function' && !(typeof lambda === 'number' && Number.isFinite(lambda) && lambda >= 0)) {
-    throw new SparseError('E_CONFIG', `${caller}: lambda must be a finite number ≥ 0 or a function of the step; got ${JSON.stringify(lambda)}.`, {
+    throw new SparseError('E_CONFIG', `${caller}: lambda must be a finite number ≥ 0 or a function of the step; got ${echoValue(lambda)}.`, {
       field: 'lambda',
       received: lambda,
       allowed: 'a finite number ≥ 0',
@@ -91,18 +91,18 @@ export function checkBaseOptions(options: GroupRegularizerOptions, caller: strin
   }
   for (const [field, value] of [['warmupSteps', warmupSteps], ['endStep', endStep]] as const) {
     if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-      throw new SparseError('E_CONFIG', `${caller}: ${field} must be an integer ≥ 0; got ${JSON.stringify(value)}.`, { field, received: value, allowed: 'an integer ≥ 0' });
+      throw new SparseError('E_CONFIG', `${caller}: ${field} must be an integer ≥ 0; got ${echoValue(value)}.`, { field, received: value, allowed: 'an integer ≥ 0' });
     }
   }
   if (compute !== undefined && compute !== 'host' && compute !== 'backend') {
-    throw new SparseError('E_CONFIG', `${caller}: compute must be 'host' or 'backend'; got ${JSON.stringify(compute)}.`, {
+    throw new SparseError('E_CONFIG', `${caller}: compute must be 'host' or 'backend'; got ${echoValue(compute)}.`, {
       field: 'compute',
       received: compute,
       allowed: ['host', 'backend'],
     });
   }
   if (weighting !== undefined && weighting !== 'uniform' && weighting !== 'sqrt-size') {
-    throw new SparseError('E_CONFIG', `${caller}: weighting must be 'uniform' or 'sqrt-size' (per-group arrays go in a group specification); got ${JSON.stringify(weighting)}.`, {
+    throw new SparseError('E_CONFIG', `${caller}: weighting must be 'uniform' or 'sqrt-size' (per-group arrays go in a group specification); got ${echoValue(weighting)}.`, {
       field: 'weighting',
       received: weighting,
       allowed: ['uniform', 'sqrt-size'],
@@ -121,7 +121,7 @@ export function checkBaseOptions(options: GroupRegularizerOptions, caller: strin
     }
     (groups as readonly GroupSpec[]).forEach((spec, i) => {
       if (typeof spec !== 'object' || spec === null || !GROUP_KINDS.includes(spec.kind)) {
-        throw new SparseError('E_CONFIG', `${caller}: groups[${i}].kind must be one of ${GROUP_KINDS.join(', ')}; got ${JSON.stringify((spec as { kind?: unknown } | null)?.kind)}.`, {
+        throw new SparseError('E_CONFIG', `${caller}: groups[${i}].kind must be one of ${GROUP_KINDS.join(', ')}; got ${echoValue((spec as { kind?: unknown } | null)?.kind)}.`, {
           field: `groups[${i}].kind`,
           received: (spec as { kind?: unknown } | null)?.kind,
           allowed: GROUP_KINDS,

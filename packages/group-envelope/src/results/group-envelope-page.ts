@@ -1,6 +1,7 @@
 import { claimVerdict, compareSeeds, insertAfterTitle, provenanceMarkdown, renderMarkdownReport, renderMarkdownTable, seedStats, type PlotSeries, type ReportBlock, type ReportSection, type ResultsClaim, type ResultsProvenance, type Table } from '@sparse/experiments';
 import type { ScalingRow } from '../experiment/appendix.js';
 import type { LatencyRecord } from '../experiment/latency.js';
+import { formatMs as ms, proxScalingSection } from '../experiment/prox-scaling-section.js';
 import type { GroupEnvelopeResultsRow } from '../experiment/results-row.js';
 import { chooseLambdas, TUNING_TOLERANCE, type TuningChoice } from './choose-lambda.js';
 import { lambdaOf, methodFamily } from './method-family.js';
@@ -58,7 +59,6 @@ const DENSE_BOUND = 0.015;
 const pct = (value: number): string => (100 * value).toFixed(2);
 const signed = (value: number): string => `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(2)}`;
 const plural = (count: number | undefined, noun: string): string => `${String(count)} ${noun}${count === 1 ? '' : 's'}`;
-const ms = (value: number): string => (value >= 10 ? value.toFixed(1) : value.toFixed(3));
 const stat = (values: readonly number[]): string => {
   const s = seedStats(values);
   return `${pct(s.mean)} ± ${pct(s.sd)} (${s.n})`;
@@ -448,44 +448,6 @@ function compactionSection(full: GroupEnvelopeData, latency: LatencyRecord | und
   };
 }
 
-function scalingSection(scaling: readonly ScalingRow[]): ReportSection {
-  const perGroup = scaling.map((row) => row.jsNsPerGroup);
-  return {
-    heading: 'Prox scaling (bench/prox-scaling.ts)',
-    blocks: [
-      {
-        kind: 'table',
-        table: {
-          columns: [
-            { key: 'groups', header: 'groups m', align: 'right' },
-            { key: 'k', header: 'k', align: 'right' },
-            { key: 'js', header: 'gsefScales, JS (ms, median)', align: 'right' },
-            { key: 'perGroup', header: 'ns per group', align: 'right' },
-            { key: 'sort', header: 'JS Float64Array sort alone (ms)', align: 'right' },
-            { key: 'numpy', header: 'numpy sort-based (ms)', align: 'right' },
-            { key: 'torch', header: 'torch sort-based (ms)', align: 'right' },
-          ],
-          rows: scaling.map((row) => ({
-            groups: row.groups.toExponential(0),
-            k: row.k,
-            js: ms(row.jsMedianMs),
-            perGroup: row.jsNsPerGroup.toFixed(1),
-            sort: row.jsSortMs === undefined ? '' : ms(row.jsSortMs),
-            numpy: row.numpyMs === undefined ? '' : ms(row.numpyMs),
-            torch: row.torchMs === undefined ? '' : ms(row.torchMs),
-          })),
-        },
-      },
-      {
-        kind: 'text',
-        text:
-          `From packages/group-envelope/bench/results/prox-scaling.json (pnpm --filter @sparse/group-envelope results). Time of the prox of λ·SEF_k on m group norms; the JS prox finds its threshold by randomized selection (no sort), the peers (bench/prox_peer.py) with a sort. ` +
-          `Time per group from m = ${(scaling[0]?.groups ?? 0).toExponential(0)} to m = ${(scaling[scaling.length - 1]?.groups ?? 0).toExponential(0)}: ${(perGroup[0] ?? 0).toFixed(1)} → ${(perGroup[perGroup.length - 1] ?? 0).toFixed(1)} ns.`,
-      },
-    ],
-  };
-}
-
 function setupText(full: GroupEnvelopeData): string {
   const config = configOf(full);
   const counts = full.provenance.counts;
@@ -544,7 +506,7 @@ export function renderGroupEnvelopePage(
     },
     ...(tuning === undefined ? [] : [tuningSection(tuning, full)]),
     compactionSection(full, input.latency),
-    ...(input.proxScaling === undefined ? [] : [scalingSection(input.proxScaling)]),
+    ...(input.proxScaling === undefined ? [] : [proxScalingSection(input.proxScaling, 'From packages/group-envelope/bench/results/prox-scaling.json (pnpm --filter @sparse/group-envelope results).')]),
   ];
   const rendered = renderMarkdownReport({ title: 'Group sparse envelope (GSEF) on Fashion-MNIST: results', sections }, 'group-envelope');
   const claimsTable = renderMarkdownTable({

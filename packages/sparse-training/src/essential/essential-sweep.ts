@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import { magnitudeMasks, prunedCounts, type MagnitudeAllocation } from '../jackpots/magnitude-masks.js';
 
 /**
@@ -68,7 +68,7 @@ export async function essentialSweep(
   evaluate: (masks: ReadonlyMap<string, Uint8Array>) => SplitAccuracy | Promise<SplitAccuracy>,
 ): Promise<EssentialPoint[]> {
   if (sparsities.length === 0 || sparsities.some((s, i) => !(s >= 0 && s <= 1) || (i > 0 && s <= (sparsities[i - 1] as number)))) {
-    throw new SparseError('E_ARGUMENT', `essentialSweep: sparsities must be strictly ascending values in [0, 1], got ${JSON.stringify(sparsities)}.`, { field: 'sparsities', received: sparsities, allowed: 'strictly ascending, in [0, 1]' });
+    throw new SparseError('E_ARGUMENT', `essentialSweep: sparsities must be strictly ascending values in [0, 1], got ${echoValue(sparsities)}.`, { field: 'sparsities', received: sparsities, allowed: 'strictly ascending, in [0, 1]' });
   }
   const points: EssentialPoint[] = [];
   for (const sparsity of sparsities) {

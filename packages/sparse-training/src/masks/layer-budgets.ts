@@ -1,4 +1,4 @@
-import { SparseError, erkDensities, floorCount, type ErkTensor } from '@sparse/core';
+import { echoValue, SparseError, erkDensities, floorCount, type ErkTensor } from '@sparse/core';
 
 /**
  * How an overall kernel sparsity is spread over the layers: `erk` (Erdős–Rényi-Kernel, RigL's
@@ -135,7 +135,7 @@ export function layerBudgets(tensors: readonly ErkTensor[], sparsity: number, op
       kept = [sizes[0] as number, ...rest.map((size, i) => size - (restZeros[i] as number))];
     }
   } else {
-    throw new SparseError('E_CONFIG', `distribution must be 'erk' or 'uniform', got ${JSON.stringify(distribution)}.`, { field: 'distribution', received: distribution, allowed: ['erk', 'uniform'] });
+    throw new SparseError('E_CONFIG', `distribution must be 'erk' or 'uniform', got ${echoValue(distribution)}.`, { field: 'distribution', received: distribution, allowed: ['erk', 'uniform'] });
   }
   return tensors.map((t, i) => {
     const size = sizes[i] as number;

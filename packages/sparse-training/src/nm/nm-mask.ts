@@ -1,9 +1,9 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 
 function checkShape(values: ArrayLike<number>, inputs: number, outputs: number, n: number, m: number, what: string): void {
   for (const [field, value, low] of [['inputs', inputs, 1], ['outputs', outputs, 1], ['m', m, 1], ['n', n, 1]] as const) {
     if (!Number.isSafeInteger(value) || value < low) {
-      throw new SparseError('E_ARGUMENT', `${what}: ${field} must be a positive integer, got ${JSON.stringify(value)}.`, { field, received: value, allowed: 'positive integers' });
+      throw new SparseError('E_ARGUMENT', `${what}: ${field} must be a positive integer, got ${echoValue(value)}.`, { field, received: value, allowed: 'positive integers' });
     }
   }
   if (n > m) throw new SparseError('E_ARGUMENT', `${what}: n (kept per group) must be at most m, got ${n}:${m}.`, { field: 'n', received: n, allowed: `1 … ${m}` });

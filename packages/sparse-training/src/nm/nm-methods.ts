@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { configErrorFromIssues, optionIssuesFromZod, type PluginRegistry } from '@sparse/core';
+import { echoValue, configErrorFromIssues, optionIssuesFromZod, type PluginRegistry } from '@sparse/core';
 import type { MethodContext, MethodResult, SparseTrainingMethod } from '../contracts/method.js';
 import { SparseTrainingMethods } from '../tokens.js';
 import { mdgfOptions, nmRetrainOptions, sdgfOptions, srSteOptions, steOptions, type MdgfOptions, type NmRetrainOptions, type SrSteOptions, type SteOptions } from './nm-options.js';
@@ -150,7 +150,7 @@ function label(name: NmMethodName, options: Record<string, unknown>): string {
  */
 export function createNmMethod(name: NmMethodName, given: Readonly<Record<string, unknown>> = {}, instrumentation: NmInstrumentation = {}): SparseTrainingMethod {
   const schema = schemas[name] as z.ZodType;
-  if (schema === undefined) throw configErrorFromIssues([{ path: ['name'], message: `unknown N:M method ${JSON.stringify(name)}; allowed: ${NM_METHOD_NAMES.join(', ')}` }]);
+  if (schema === undefined) throw configErrorFromIssues([{ path: ['name'], message: `unknown N:M method ${echoValue(name)}; allowed: ${NM_METHOD_NAMES.join(', ')}` }]);
   const options = parse(schema, given, name) as Record<string, unknown>;
   const plan = name === 'nm-retrain' ? retrainPlan(options as unknown as NmRetrainOptions) : stePlan(name, options as unknown as SteOptions);
   const details = { method: name, pattern: `${String(options['n'])}:${String(options['m'])}`, options: options as Record<string, string | number | boolean> };

@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 
 /**
  * How the non-pruned (`1 − m`) part of a kernel enters the forward pass of MDGF:
@@ -43,7 +43,7 @@ export function maskDecayFactor(decay: MaskDecay, coefficient: number, t: number
   }
   if (decay === 'linear') return Math.max(0, 1 - coefficient * t);
   if (decay === 'exponential') return Math.exp(-coefficient * t);
-  throw new SparseError('E_ARGUMENT', `decay must be 'linear' or 'exponential', got ${JSON.stringify(decay)}.`, { field: 'decay', received: decay, allowed: ['linear', 'exponential'] });
+  throw new SparseError('E_ARGUMENT', `decay must be 'linear' or 'exponential', got ${echoValue(decay)}.`, { field: 'decay', received: decay, allowed: ['linear', 'exponential'] });
 }
 
 /**

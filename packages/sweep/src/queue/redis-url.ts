@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 
 /**
  * A checked `--queue` address: `redis://[user:password@]HOST:PORT/N` (or `rediss://` for TLS),
@@ -39,17 +39,17 @@ export function parseQueueUrl(url: string): QueueAddress {
   try {
     parsed = new URL(url);
   } catch {
-    throw new SparseError('E_ARGUMENT', `--queue ${JSON.stringify(url)} is not a URL; use ${form}.`, { field: '--queue', received: url, allowed: [form] });
+    throw new SparseError('E_ARGUMENT', `--queue ${echoValue(url)} is not a URL; use ${form}.`, { field: '--queue', received: url, allowed: [form] });
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new SparseError('E_ARGUMENT', `--queue ${JSON.stringify(url)}: the scheme ${parsed.protocol} is not redis: or rediss:; use ${form}.`, { field: '--queue', received: url, allowed: [form] });
+    throw new SparseError('E_ARGUMENT', `--queue ${echoValue(url)}: the scheme ${parsed.protocol} is not redis: or rediss:; use ${form}.`, { field: '--queue', received: url, allowed: [form] });
   }
   const path = parsed.pathname.replace(/^\//, '');
   if (path !== '' && !/^[0-9]{1,5}$/.test(path)) {
-    throw new SparseError('E_ARGUMENT', `--queue ${JSON.stringify(url)}: the path /${path} is not a database number; use ${form}.`, { field: '--queue', received: url, allowed: [form] });
+    throw new SparseError('E_ARGUMENT', `--queue ${echoValue(url)}: the path /${path} is not a database number; use ${form}.`, { field: '--queue', received: url, allowed: [form] });
   }
   const port = parsed.port === '' ? 6379 : Number(parsed.port);
-  if (parsed.hostname === '') throw new SparseError('E_ARGUMENT', `--queue ${JSON.stringify(url)} names no host; use ${form}.`, { field: '--queue', received: url, allowed: [form] });
+  if (parsed.hostname === '') throw new SparseError('E_ARGUMENT', `--queue ${echoValue(url)} names no host; use ${form}.`, { field: '--queue', received: url, allowed: [form] });
   return { url, host: parsed.hostname, port, db: path === '' ? 0 : Number(path) };
 }
 

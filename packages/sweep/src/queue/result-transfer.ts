@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Redis } from 'ioredis';
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 
 /**
  * Bytes per Redis value a run directory's files are cut into (1 MiB).
@@ -151,7 +151,7 @@ export async function assembleRunDirectory(redis: Redis, manifest: ResultManifes
   try {
     await mkdir(staging, { recursive: true });
     for (const folder of manifest.folders) {
-      if (!plain(folder)) throw new SparseError('E_FORMAT', `A unit result names the folder ${JSON.stringify(folder)}, which is not a plain relative path.`, { field: 'path', received: folder });
+      if (!plain(folder)) throw new SparseError('E_FORMAT', `A unit result names the folder ${echoValue(folder)}, which is not a plain relative path.`, { field: 'path', received: folder });
       await mkdir(join(staging, ...folder.split('/')), { recursive: true });
     }
     // Every chunk in upload order, fetched in pipelines of at most WINDOW_BYTES (one round trip
@@ -179,7 +179,7 @@ export async function assembleRunDirectory(redis: Redis, manifest: ResultManifes
       hash = createHash('sha256');
     };
     const place = async (path: string): Promise<string> => {
-      if (!plain(path)) throw new SparseError('E_FORMAT', `A unit result names the file ${JSON.stringify(path)}, which is not a plain relative path.`, { field: 'path', received: path });
+      if (!plain(path)) throw new SparseError('E_FORMAT', `A unit result names the file ${echoValue(path)}, which is not a plain relative path.`, { field: 'path', received: path });
       const full = join(staging, ...path.split('/'));
       paths.push(full);
       await mkdir(dirname(full), { recursive: true });

@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackendAvailability } from './backend-availability.js';
@@ -86,7 +86,7 @@ export function describeBackendConformance(options: BackendConformanceOptions): 
 
 function validate(name: string, knownDeviations: Readonly<Record<string, string>>, caseNames: readonly string[]): void {
   if (typeof name !== 'string' || name === '') {
-    throw new SparseError('E_CONFIG', `describeBackendConformance: name must be the backend's TensorFlow.js name (e.g. 'wasm'), got ${JSON.stringify(name)}.`, {
+    throw new SparseError('E_CONFIG', `describeBackendConformance: name must be the backend's TensorFlow.js name (e.g. 'wasm'), got ${echoValue(name)}.`, {
       field: 'name',
       received: name,
     });

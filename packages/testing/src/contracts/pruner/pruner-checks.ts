@@ -1,3 +1,4 @@
+import { echoValue } from '@sparse/core';
 import type { MaskSet, Pruner } from '@sparse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ContractCheck } from '../shared/contract-check.js';
@@ -30,7 +31,7 @@ const binaryMasksCheck: PrunerCheck = {
         const parameters = new Map(prepared.request.parameters.map((p) => [p.name, p] as const));
         for (const [name, mask] of masks as Map<unknown, unknown>) {
           const parameter = parameters.get(name as string);
-          if (parameter === undefined) problems.push(`mask for unknown parameter ${JSON.stringify(name)}`);
+          if (parameter === undefined) problems.push(`mask for unknown parameter ${echoValue(name)}`);
           else if (!isTensor(mask)) problems.push(`mask of '${parameter.name}' is not a tensor`);
           else if (mask.dtype !== 'float32') problems.push(`mask of '${parameter.name}' is ${mask.dtype}, expected float32`);
           else if (mask.shape.join(',') !== parameter.variable.shape.join(',')) {

@@ -1,3 +1,4 @@
+import { echoValue } from '@sparse/core';
 import type { Regularizer } from '@sparse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeError } from '../../shared/describe-error.js';
@@ -17,7 +18,7 @@ export const shapeCheck: RegularizerCheck = {
   run: (factory) => {
     const regularizer = factory();
     const problems: string[] = [];
-    if (typeof regularizer.name !== 'string' || regularizer.name === '') problems.push(`name must be a non-empty string, got ${JSON.stringify(regularizer.name)}`);
+    if (typeof regularizer.name !== 'string' || regularizer.name === '') problems.push(`name must be a non-empty string, got ${echoValue(regularizer.name)}`);
     if (typeof regularizer.penalty !== 'function' && typeof regularizer.proximalStep !== 'function') {
       problems.push('implements neither penalty nor proximalStep, so it cannot regularize anything');
     }

@@ -1,3 +1,4 @@
+import { echoValue } from '@sparse/core';
 import type { Schedule } from '@sparse/core';
 import type { ContractCheck } from '../shared/contract-check.js';
 import type { ScheduleContractOptions } from './schedule-contract-options.js';
@@ -18,7 +19,7 @@ const rangeCheck: ScheduleCheck = {
   run: (factory, options) => {
     const schedule = factory();
     const problems: string[] = [];
-    if (typeof schedule.name !== 'string' || schedule.name === '') problems.push(`name must be a non-empty string, got ${JSON.stringify(schedule.name)}`);
+    if (typeof schedule.name !== 'string' || schedule.name === '') problems.push(`name must be a non-empty string, got ${echoValue(schedule.name)}`);
     const failures = stepsOf(options).flatMap((step) => {
       const value: unknown = schedule.sparsityAt(step);
       return typeof value === 'number' && value >= 0 && value <= 1 ? [] : [`sparsityAt(${step}) = ${String(value)}`];

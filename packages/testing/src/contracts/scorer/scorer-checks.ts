@@ -1,3 +1,4 @@
+import { echoValue } from '@sparse/core';
 import type { Scorer } from '@sparse/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ContractCheck } from '../shared/contract-check.js';
@@ -13,13 +14,13 @@ const shapeCheck: ScorerCheck = {
     withScoringSession(options, async (session) => {
       const scorer = factory();
       const problems: string[] = [];
-      if (typeof scorer.name !== 'string' || scorer.name === '') problems.push(`name must be a non-empty string, got ${JSON.stringify(scorer.name)}`);
+      if (typeof scorer.name !== 'string' || scorer.name === '') problems.push(`name must be a non-empty string, got ${echoValue(scorer.name)}`);
       if (typeof scorer.requiresData !== 'boolean') problems.push(`requiresData must be a boolean, got ${typeof scorer.requiresData}`);
       const scores: unknown = await scorer.score(session.input(scorer));
       try {
         if (!(scores instanceof Map)) return [...problems, `score() must return a Map of tensors, got ${Object.prototype.toString.call(scores)}`];
         const names = new Set(session.fixture.parameters.map((p) => p.name));
-        for (const key of scores.keys() as Iterable<unknown>) if (!names.has(key as string)) problems.push(`returned a score for unknown parameter ${JSON.stringify(key)}`);
+        for (const key of scores.keys() as Iterable<unknown>) if (!names.has(key as string)) problems.push(`returned a score for unknown parameter ${echoValue(key)}`);
         for (const { name, variable } of session.fixture.parameters) {
           const score: unknown = scores.get(name);
           if (!isTensor(score)) {

@@ -1,4 +1,4 @@
-import { SparseError } from '@sparse/core';
+import { echoValue, SparseError } from '@sparse/core';
 
 /** Throws `E_ARGUMENT` unless `factory` is a function. */
 export function validateFactory(caller: string, factory: unknown): void {
@@ -40,7 +40,7 @@ export function validateChoices(caller: string, field: string, values: readonly 
   if (values === undefined) return;
   const bad = values.find((value) => !allowed.includes(value));
   if (values.length === 0 || bad !== undefined) {
-    throw new SparseError('E_ARGUMENT', `${caller}: options.${field} must list one or more of ${allowed.join(', ')}; got ${JSON.stringify(values)}.`, {
+    throw new SparseError('E_ARGUMENT', `${caller}: options.${field} must list one or more of ${allowed.join(', ')}; got ${echoValue(values)}.`, {
       field,
       received: values,
       allowed,
