@@ -9,6 +9,7 @@ export { percentile, percentileMasks } from './imp/percentile-masks.js';
 export { impPruneStep, defaultPrunable, mirlPrunable, oneShotPools, type ImpPruneStepOptions, type ImpSelection } from './imp/prune-step.js';
 export { runImp, type BranchName, type ImpLevel, type ImpOptions, type ImpResult, type ImpTrainContext } from './imp/run-imp.js';
 export type { ImpUnit } from './branches/schedule.js';
+export type { InstabilityRun, TrainInstability } from './branches/instability.js';
 export { instability, type InstabilityOptions, type InstabilityResult } from './imp/instability.js';
 
 export { earlyStopping, type EarlyStop, type EvalRecord } from './training/early-stopping.js';
@@ -23,13 +24,16 @@ export { lthConfigSchema, type LthExperimentConfig } from './experiment/config.j
 export { validateLthConfig } from './experiment/validate-config.js';
 export { checkLthExperiment, type CheckedLthExperiment } from './experiment/check-experiment.js';
 export { replicateMemory, checkReplicateMemory } from './experiment/memory.js';
-export { planExperiment, predictedRemaining, FASHION_MNIST_TRAIN_COUNT, type ExperimentPlan, type PlannedUnit } from './experiment/plan.js';
+export { planExperiment, predictedRemaining, unitWork, FASHION_MNIST_TRAIN_COUNT, type ExperimentPlan, type PlannedUnit } from './experiment/plan.js';
 export { encodeRoundCheckpoint, decodeRoundCheckpoint, valuesToSnapshot, snapshotToValues } from './experiment/checkpoint-codec.js';
-export { runReplicate, type ReplicatePayload, type UnitSummary } from './experiment/replicate-job.js';
+export { runReplicate, isInstabilitySummary, type ReplicatePayload, type UnitSummary, type InstabilitySummary, type LthUnitOutput } from './experiment/replicate-job.js';
 export { runLthExperiment, type LthExperimentOutcome } from './experiment/run-experiment.js';
 export { summarizeLevels, type LevelStats, type Spread } from './report/summarize.js';
 export { buildLthReport, resultsTable, lthFindings } from './report/lth-report.js';
 export { readLthSummaries, writeLthResults } from './report/write-results.js';
-export { parseLthRows, type LthResultRow } from './results/lth-rows.js';
+export { parseLthRows, parseInstabilityRows, type LthResultRow } from './results/lth-rows.js';
 export { lthClaims, levelComparisons, budgetCapped, percentRemaining, LTH_PAPER, type LthClaim, type LevelComparison, type Compared } from './results/lth-claims.js';
 export { renderLthPage, lthSetupText, LTH_RESULT_SETS, comparisonTable, type LthPage, type LthPageData } from './results/lth-page.js';
+export { instabilityLevels, rewindComparisons, rewindingClaims, LMC_PAPER, STABLE_BELOW, MATCHING_TOLERANCE, type InstabilityLevel, type RewindComparison, type RewindSet } from './results/rewinding-claims.js';
+export { renderRewindingPage, instabilityTable, LTH_REWINDING_SETS, type RewindingPageData } from './results/rewinding-page.js';
+export { renderLthResults } from './results/render-all.js';

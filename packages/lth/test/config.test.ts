@@ -32,7 +32,8 @@ function errorOf(raw: unknown): { message: string; field: string; fields: string
 describe('lottery-ticket experiment configs', () => {
   it('accepts the shipped examples and fills the defaults', async () => {
     // Both take the default engine (dense-trainer where the model fits); the committed raw results name the engine that ran.
-    for (const [file, engine] of [['lenet-fashion-mnist-quick.json', undefined], ['lenet-fashion-mnist-full.json', undefined]] as const) {
+    const shipped = ['quick', 'full', 'long-budget', 'budget-pilot', 'rewind-0', 'rewind-25'].map((name) => [`lenet-fashion-mnist-${name}.json`, undefined] as const);
+    for (const [file, engine] of shipped) {
       const config = validateLthConfig(JSON.parse(await readFile(new URL(file, examples), 'utf8')), runtime, file);
       expect(config.kind).toBe('lth');
       expect(config.model.layerSizes).toEqual([784, 300, 100, 10]);
@@ -89,6 +90,15 @@ describe('lottery-ticket experiment configs', () => {
     expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, branches: { randomPrune: { shuffle: 'even' } } }).field).toBe('branches.randomPrune');
     expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, branches: { oneShot: { levels: [101] } } }).field).toBe('branches.oneShot.levels[0]');
     expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, rewindStep: 50 }).field).toBe('rewindStep');
+    expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, branches: { instability: { levels: [2, 4] } } }).message).toMatch(/branches\.instability\.levels\[1\]: expected a level in \[0, 3\] \(rounds = 3\), received 4/);
+    expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, branches: { instability: { levels: [] } } }).field).toBe('branches.instability.levels');
+    expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, branches: { instability: { levels: [1], points: 1 } } }).field).toBe('branches.instability.points');
+    expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, branches: { instability: { levels: [1], copies: 3 } } }).message).toMatch(/branches\.instability\.copies: unknown field; allowed: levels, points/);
+    const instability = validateLthConfig({ name: 'x', seeds: [0], rounds: 3, iterations: 50, rewindStep: 5, branches: { instability: { levels: [3, 1, 3] } } }, runtime);
+    expect(instability.branches.instability).toEqual({ levels: [3, 1, 3], points: 30 });
+    const plan = planExperiment(instability, 5500);
+    expect(plan.instabilityLevels).toEqual([0, 1, 3]);
+    expect(plan.units.filter((unit) => unit.branch === 'instability').map((unit) => `${unit.id}@${unit.startStep}`)).toEqual(['level-00/instability@5', 'level-01/instability@5', 'level-03/instability@5']);
     expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, rewindStep: 5, mode: 'mir-l' }).message).toMatch(/rewindStep: MIR-L mode resets/);
     expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, model: { layerSizes: [100, 10] } }).field).toBe('model.layerSizes[0]');
     expect(errorOf({ name: 'x', seeds: [0], rounds: 3, iterations: 50, model: { layerSizes: [784, 100, 9] } }).field).toBe('model.layerSizes[2]');

@@ -1,6 +1,7 @@
 import type { BinaryMaskSet } from '@sparse/core';
 import { assignParameterValues, type ParameterValues } from '../imp/parameter-values.js';
 import { remainingFraction } from '../imp/prune-masks.js';
+import type { TrainInstability } from './instability.js';
 import type { BranchName } from './schedule.js';
 import type { ImpSetup } from './setup.js';
 import type { ImpStore } from './store.js';
@@ -64,6 +65,8 @@ export interface ImpUnitContext<T> {
   readonly setup: ImpSetup;
   readonly store: ImpStore;
   readonly train: TrainBranch<T>;
+  /** Runs the instability analysis of one level (two copies, interpolation); needed only when the schedule has instability units. */
+  readonly trainInstability?: TrainInstability<T>;
 }
 
 /**

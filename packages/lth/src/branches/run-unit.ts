@@ -1,4 +1,5 @@
 import type { ImpUnitContext } from './branch-run.js';
+import { runInstability } from './instability.js';
 import { runOneShot } from './one-shot.js';
 import { runRandomPrune } from './random-prune.js';
 import { runReinit } from './reinit.js';
@@ -7,7 +8,7 @@ import { runTicket } from './ticket.js';
 
 /**
  * Runs one unit of an IMP schedule with its branch's body ({@link runTicket},
- * {@link runReinit}, {@link runRandomPrune}, {@link runOneShot}). Both `runImp` (in memory) and
+ * {@link runReinit}, {@link runRandomPrune}, {@link runOneShot}, {@link runInstability}). Both `runImp` (in memory) and
  * the resumable replicate of `sparse run` (run directory, checkpoints) run their units through it.
  *
  * @example
@@ -30,5 +31,7 @@ export function runImpUnit<T>(imp: ImpUnitContext<T>, unit: Pick<ImpUnit, 'level
       return runRandomPrune(imp, unit.level);
     case 'one-shot':
       return runOneShot(imp, unit.level);
+    case 'instability':
+      return runInstability(imp, unit.level);
   }
 }

@@ -18,6 +18,16 @@ describe('impSchedule', () => {
       'level-03/reinit@10',
     ]);
     expect(impSchedule({ rounds: 1, rewindStep: 0 }).map((u) => u.id)).toEqual(['level-00/ticket', 'level-01/ticket']);
+    // an instability unit runs after the ticket (and baselines) of its level (the masks and θk are saved by then)
+    expect(impSchedule({ rounds: 2, rewindStep: 4, reinit: true, instabilityLevels: [2, 0] }).map((u) => `${u.id}@${u.startStep}`)).toEqual([
+      'level-00/ticket@0',
+      'level-00/instability@4',
+      'level-01/ticket@4',
+      'level-01/reinit@4',
+      'level-02/ticket@4',
+      'level-02/reinit@4',
+      'level-02/instability@4',
+    ]);
     expect(levelName(7)).toBe('level-07');
   });
 

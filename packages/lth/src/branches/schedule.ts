@@ -1,7 +1,8 @@
 /**
  * The kinds of training run an IMP experiment makes: the winning ticket (level 0 is the dense
- * network), random re-initialisation (same mask, new init), random pruning (shuffled mask) and
- * one-shot pruning.
+ * network), random re-initialisation (same mask, new init), random pruning (shuffled mask),
+ * one-shot pruning and the instability analysis (two copies of the ticket's subnetwork trained
+ * from the rewind point with different data orders, then interpolated).
  *
  * @example
  * ```ts
@@ -10,7 +11,7 @@
  * const branch: BranchName = 'reinit';
  * ```
  */
-export type BranchName = 'ticket' | 'reinit' | 'random-prune' | 'one-shot';
+export type BranchName = 'ticket' | 'reinit' | 'random-prune' | 'one-shot' | 'instability';
 
 /**
  * One training run of an IMP experiment, in schedule order: its id (`level-03/reinit`), the level
@@ -52,6 +53,8 @@ export interface ImpScheduleOptions {
   readonly randomPruneLevels?: readonly number[];
   /** Target levels of the one-shot baseline (run right after the dense level 0). */
   readonly oneShotLevels?: readonly number[];
+  /** Levels (0 … R) of the instability analysis, each run after that level's ticket and baselines. */
+  readonly instabilityLevels?: readonly number[];
 }
 
 /**
@@ -72,7 +75,8 @@ export function levelName(level: number): string {
  * The training runs of one IMP replicate in the order they run: for each level L = 0 … R, the
  * ticket; after the dense ticket (L = 0) the one-shot runs (their targets sorted, once each,
  * since they prune the dense trained weights); at L ≥ 1 the random re-initialisation and the
- * random pruning where asked for. The in-memory {@link runImp} and the resumable replicate of
+ * random pruning where asked for; the instability analysis of L where asked for (after the ticket
+ * of L, which saved θk at L = 0, so the masks of L and the rewind point are known). The in-memory {@link runImp} and the resumable replicate of
  * `sparse run` both follow it.
  *
  * @example
@@ -89,12 +93,14 @@ export function impSchedule(options: ImpScheduleOptions): ImpUnit[] {
   const reinit = options.reinit ?? false;
   const random = options.randomPruneLevels ?? [];
   const oneShot = [...new Set(options.oneShotLevels ?? [])].sort((a, b) => a - b);
+  const instability = new Set(options.instabilityLevels ?? []);
   const units: ImpUnit[] = [];
   for (let l = 0; l <= rounds; l += 1) {
     units.push({ id: `${levelName(l)}/ticket`, level: l, branch: 'ticket', startStep: l === 0 ? 0 : k });
     if (l === 0) for (const target of oneShot) units.push({ id: `${levelName(target)}/one-shot`, level: target, branch: 'one-shot', startStep: k });
     if (l > 0 && (reinit === true || (Array.isArray(reinit) && reinit.includes(l)))) units.push({ id: `${levelName(l)}/reinit`, level: l, branch: 'reinit', startStep: k });
     if (l > 0 && random.includes(l)) units.push({ id: `${levelName(l)}/random-prune`, level: l, branch: 'random-prune', startStep: k });
+    if (instability.has(l)) units.push({ id: `${levelName(l)}/instability`, level: l, branch: 'instability', startStep: k });
   }
   return units;
 }

@@ -58,6 +58,8 @@ export interface LthExperimentConfig {
     readonly reinit: boolean;
     readonly randomPrune?: { readonly levels?: readonly number[]; readonly remaining?: readonly number[]; readonly shuffle: 'layerwise' | 'global' | 'even' };
     readonly oneShot?: { readonly levels: readonly number[] };
+    /** Instability analysis (linear mode connectivity) at these IMP levels and the dense level 0, with `points` interpolation points. */
+    readonly instability?: { readonly levels: readonly number[]; readonly points: number };
   };
   /** Worker threads, one replicate each (capped at the number of seeds). */
   readonly workers: number;
@@ -93,7 +95,8 @@ const rate = () => z.number().min(0).max(1);
  * | `mode` | `imp` or `mir-l` (global percentile pruning of every weight tensor, reset to θ0) | `imp` |
  * | `scorer` | any registered scorer, `"name"` or `{ "name", ...options }` (data-driven ones see the first training batch) | `magnitude` |
  * | `rewindStep` | reset to the weights after k iterations (0: θ0) | 0 |
- * | `branches` | `{ ticket, reinit, randomPrune: { levels \| remaining, shuffle }, oneShot: { levels } }` | ticket + reinit |
+ * | `branches` | `{ ticket, reinit, randomPrune: { levels \| remaining, shuffle }, oneShot: { levels }, instability: { levels, points } }` | ticket + reinit |
+ * | `branches.instability` | instability analysis (Frankle et al. 2020): at each listed IMP level (0 … `rounds`) and at the dense level 0, two copies of the ticket's subnetwork trained from the rewind point θk (`rewindStep`) to the end of the round with different data orders; records the test-error barrier along the line between them, both copies' test accuracies and the error at `points` (2 … 101, default 30) evenly spaced α | absent |
  * | `workers` | worker threads, one replicate each (capped at the number of seeds) | 2 |
  * | `checkpointEvery` | iterations between checkpoints (resume points) | 500 |
  *
@@ -153,6 +156,13 @@ export function lthConfigSchema(refs: ImplementationRefs): z.ZodObject {
             })
             .optional(),
           oneShot: z.strictObject({ levels: z.array(z.int().min(1)).min(1) }).optional(),
+          instability: z
+            .strictObject({
+              levels: z.array(z.int().min(0)).min(1).meta({ description: 'IMP levels (0 … rounds) whose ticket subnetwork is analysed; the dense level 0 is always analysed too.' }),
+              points: z.int().min(2).max(101).default(30).meta({ description: 'Evenly spaced interpolation points α in [0, 1].' }),
+            })
+            .optional()
+            .meta({ description: 'Instability analysis: two copies trained from the rewind point with different data orders, the test-error barrier between them.' }),
         })
         .default({ ticket: true, reinit: true }),
       workers: z.int().min(1).max(64).default(2).meta({ description: 'Worker threads, one replicate each.' }),
@@ -169,6 +179,9 @@ export function lthConfigSchema(refs: ImplementationRefs): z.ZodObject {
       }
       random?.levels?.forEach((level, i) => {
         if (level > config.rounds) problem(`expected a level in [1, ${config.rounds}] (rounds = ${config.rounds}), received ${level}`, ['branches', 'randomPrune', 'levels', i]);
+      });
+      config.branches.instability?.levels.forEach((level, i) => {
+        if (level > config.rounds) problem(`expected a level in [0, ${config.rounds}] (rounds = ${config.rounds}), received ${level}`, ['branches', 'instability', 'levels', i]);
       });
       config.branches.oneShot?.levels.forEach((level, i) => {
         if (level > 100) problem(`expected a level in [1, 100], received ${level}`, ['branches', 'oneShot', 'levels', i]);

@@ -17,6 +17,20 @@ import type { LthExperimentConfig } from './config.js';
 export type PlannedUnit = ImpUnit;
 
 /**
+ * The iterations one unit trains: `T − startStep`, twice for an instability unit (two copies).
+ *
+ * @example
+ * ```ts
+ * import { unitWork } from '@sparse/lth';
+ *
+ * console.log(unitWork({ branch: 'instability', startStep: 10 }, 100)); // 180
+ * ```
+ */
+export function unitWork(unit: Pick<PlannedUnit, 'branch' | 'startStep'>, iterations: number): number {
+  return (unit.branch === 'instability' ? 2 : 1) * (iterations - unit.startStep);
+}
+
+/**
  * The schedule of an experiment, the same in every replicate.
  *
  * @example
@@ -40,6 +54,8 @@ export interface ExperimentPlan {
   readonly randomPruneLevels: readonly number[];
   /** Levels of the one-shot baseline. */
   readonly oneShotLevels: readonly number[];
+  /** Levels of the instability analysis (the dense level 0 and the listed ones, sorted; empty without it). */
+  readonly instabilityLevels: readonly number[];
   /** The units of one replicate, in run order (`seed-<s>/…` prefixes are added per replicate). */
   readonly units: readonly PlannedUnit[];
 }
@@ -93,8 +109,8 @@ export function predictedRemaining(layerSizes: readonly number[], rates: LthExpe
 
 /**
  * Plans an experiment: round length, levels, the baselines' levels (random-pruning targets given
- * as percent remaining go to the level whose predicted Pm is nearest) and the units of a replicate
- * (the IMP schedule, `impSchedule`).
+ * as percent remaining go to the level whose predicted Pm is nearest), the instability levels and
+ * the units of a replicate (the IMP schedule, `impSchedule`).
  *
  * @example
  * ```ts
@@ -114,6 +130,8 @@ export function planExperiment(config: LthExperimentConfig, trainCount: number):
   const random = config.branches.randomPrune;
   const randomPruneLevelList = random === undefined ? [] : randomPruneLevels(random, remaining);
   const oneShotLevels = [...new Set(config.branches.oneShot?.levels ?? [])].sort((a, b) => a - b);
-  const units = impSchedule({ rounds: config.rounds, rewindStep: config.rewindStep, reinit: config.branches.reinit, randomPruneLevels: randomPruneLevelList, oneShotLevels });
-  return { trainCount, iterations, stepsPerEpoch, remaining, randomPruneLevels: randomPruneLevelList, oneShotLevels, units };
+  const asked = config.branches.instability?.levels;
+  const instabilityLevels = asked === undefined ? [] : [...new Set([0, ...asked])].sort((a, b) => a - b);
+  const units = impSchedule({ rounds: config.rounds, rewindStep: config.rewindStep, reinit: config.branches.reinit, randomPruneLevels: randomPruneLevelList, oneShotLevels, instabilityLevels });
+  return { trainCount, iterations, stepsPerEpoch, remaining, randomPruneLevels: randomPruneLevelList, oneShotLevels, instabilityLevels, units };
 }

@@ -15,17 +15,19 @@ import {
   resolveTrainingEngine,
 } from '@sparse/experiments';
 import type { BranchRun } from '../branches/branch-run.js';
+import type { InstabilityRun } from '../branches/instability.js';
+import { instability } from '../imp/instability.js';
 import { runImpUnit } from '../branches/run-unit.js';
 import { levelName } from '../branches/schedule.js';
 import { impSetup, type ScoringSource } from '../branches/setup.js';
 import type { ImpStore } from '../branches/store.js';
 import { createMlp, type LthModel } from '../model/mlp.js';
-import type { ParameterValues } from '../imp/parameter-values.js';
+import { readParameterValues, type ParameterValues } from '../imp/parameter-values.js';
 import { createEvaluator } from '../training/evaluator.js';
 import { trainRound } from '../training/train-round.js';
 import type { LthExperimentConfig } from './config.js';
 import { decodeRoundCheckpoint, encodeRoundCheckpoint, snapshotToValues, valuesToSnapshot } from './checkpoint-codec.js';
-import { planExperiment } from './plan.js';
+import { planExperiment, unitWork as workOf } from './plan.js';
 
 /**
  * What the main thread sends a worker for one replicate.
@@ -82,6 +84,69 @@ export interface UnitSummary {
 }
 
 /**
+ * What one instability unit returns (Frankle et al. 2020, spec A.2): for one seed and level, the
+ * ticket's subnetwork trained twice from the rewind point θk to the end of the round with two data
+ * orders, and the test error along the line between the two trained copies. One line of
+ * `results.jsonl`, next to the training runs' {@link UnitSummary} lines.
+ *
+ * @example
+ * ```ts
+ * import type { InstabilitySummary } from '@sparse/lth';
+ *
+ * declare const row: InstabilitySummary;
+ * console.log(row.level, row.instability < 0.02 ? 'stable' : 'unstable', row.copyTestAccuracies);
+ * ```
+ */
+export interface InstabilitySummary {
+  readonly seed: number;
+  readonly level: number;
+  readonly branch: 'instability';
+  /** Fraction of prunable weights remaining. */
+  readonly remaining: number;
+  /** The rewind step k both copies start at. */
+  readonly rewindStep: number;
+  /** Iterations of the round: both copies train from k to it. */
+  readonly iterations: number;
+  /** `max_α E(α) − (E(α = 0) + E(α = 1)) / 2` of the test error E: the error barrier. */
+  readonly instability: number;
+  /** Each copy's test accuracy at the end of the round (copy 0, copy 1). */
+  readonly copyTestAccuracies: readonly number[];
+  /** The test error of `α·W⁰ + (1 − α)·W¹` at α = i / (points − 1), i = 0 … points − 1 (α = 1 is copy 0). */
+  readonly interpolationErrors: readonly number[];
+  /** The training engine, as resolved in the worker. */
+  readonly engine: string;
+}
+
+/**
+ * What one unit of a replicate returns: a training run's {@link UnitSummary} or an
+ * {@link InstabilitySummary}.
+ *
+ * @example
+ * ```ts
+ * import type { LthUnitOutput } from '@sparse/lth';
+ *
+ * declare const outputs: LthUnitOutput[];
+ * const runs = outputs.filter((output) => output.branch !== 'instability');
+ * ```
+ */
+export type LthUnitOutput = UnitSummary | InstabilitySummary;
+
+/**
+ * Whether a unit output is an {@link InstabilitySummary} (else a training run's {@link UnitSummary}).
+ *
+ * @example
+ * ```ts
+ * import { isInstabilitySummary, type LthUnitOutput } from '@sparse/lth';
+ *
+ * declare const outputs: LthUnitOutput[];
+ * console.log(outputs.filter(isInstabilitySummary).length);
+ * ```
+ */
+export function isInstabilitySummary(output: LthUnitOutput): output is InstabilitySummary {
+  return output.branch === 'instability';
+}
+
+/**
  * What every scorer's input carries: the replicate's seed `deriveSeed(seed, 'random-scores')` (what
  * the `random` scorer draws from, per tensor), unless the config gives the scorer a `seed` option
  * of its own, which then decides.
@@ -98,7 +163,11 @@ function scoringSeed(config: LthExperimentConfig, seed: number): Pick<ScoringInp
  * The worker builds its runtime from the main thread's plugins and backend
  * (`createRuntimeFromSpecs`) and resolves the scorer and the training engine through it.
  * Masks go to `masks/seed-<s>/level-<LL>.safetensors` (core's packed mask files), metrics to
- * `metrics/seed-<s>/…jsonl`, summaries to `units/…json`.
+ * `metrics/seed-<s>/…jsonl`, summaries to `units/…json`. An instability unit trains its two
+ * copies (data orders `deriveSeed(seed, 'instability-data-order', '0' | '1')`) one after the
+ * other in one unit: its checkpoints name the copy (`copy-1/iteration-…`), copy 0's trained
+ * weights go to `states/seed-<s>/instability/level-<LL>` before copy 1 starts, so a resumed unit
+ * trains neither copy twice.
  *
  * @example
  * ```ts
@@ -109,7 +178,7 @@ function scoringSeed(config: LthExperimentConfig, seed: number): Pick<ScoringInp
  * await runInWorkers({ module: new URL('./replicate-job.js', import.meta.url), exportName: 'runReplicate', payloads, concurrency: 2 });
  * ```
  */
-export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJobContext, 'progress' | 'signal'>): Promise<UnitSummary[]> {
+export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJobContext, 'progress' | 'signal'>): Promise<LthUnitOutput[]> {
   const { config, seed } = payload;
   const runtime = await createRuntimeFromSpecs(payload.plugins, payload.backend);
   const run = await attachRunDirectory(payload.runPath);
@@ -161,7 +230,7 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
   };
 
   const units = plan.units.map((u) => ({ ...u, id: `seed-${seed}/${u.id}` }));
-  const unitWork = units.map((u) => T - u.startStep);
+  const unitWork = units.map((u) => workOf(u, T));
   const totalWork = unitWork.reduce((a, b) => a + b, 0);
   let doneBefore = 0;
 
@@ -209,10 +278,85 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
     return summary;
   };
 
+  const points = config.branches.instability?.points ?? 30;
+  const copyLoaders = plan.instabilityLevels.length === 0 ? [] : [0, 1].map((copy) => createBatchLoader(train, { batchSize: config.batchSize, seed: deriveSeed(seed, 'instability-data-order', String(copy)) }));
+  /** The instability analysis of one level as a resumable unit: copy 0, then copy 1, then the interpolation. */
+  const trainInstability = async (target: InstabilityRun, ctx: UnitContext): Promise<InstabilitySummary> => {
+    const copies = run.store(`states/seed-${seed}/instability/${levelName(target.level)}`);
+    const resumeKey = ctx.resume?.key ?? '';
+    const accuracies: number[] = [];
+    const tags = { seed, level: target.level, branch: 'instability', remaining: target.remaining };
+    const span = T - target.startStep;
+    const result = await instability({
+      parameters: model.parameters,
+      start: target.start,
+      masks: target.masks,
+      points,
+      error: () => 1 - testEvaluator.evaluate(model.forward).accuracy,
+      trainCopy: async (copy) => {
+        if (copy === 0 && resumeKey.startsWith('copy-1/')) {
+          const saved = await copies.load('copy-0');
+          accuracies[0] = (saved.state as { testAccuracy: number }).testAccuracy;
+          return snapshotToValues(saved);
+        }
+        const resume = resumeKey.startsWith(`copy-${copy}/iteration-`) && ctx.resume !== undefined ? decodeRoundCheckpoint(ctx.resume) : undefined;
+        let lastReport = 0;
+        const round = await trainRound({
+          model,
+          masks: target.masks,
+          batches: copyLoaders[copy] as ReturnType<typeof createBatchLoader>,
+          learningRate: config.optimizer.learningRate,
+          engine,
+          startStep: target.startStep,
+          endStep: T,
+          evalEvery: config.evalEvery,
+          validate: () => valEvaluator.evaluate(model.forward),
+          test: () => testEvaluator.evaluate(model.forward),
+          testAt: 'improvement',
+          onEval: (record) => ctx.metric({ ...tags, copy, ...record } as unknown as JsonObject),
+          checkpointEvery: config.checkpointEvery,
+          onCheckpoint: (checkpoint) => ctx.checkpoint(`copy-${copy}/iteration-${String(checkpoint.iteration).padStart(7, '0')}`, encodeRoundCheckpoint(checkpoint, shapes)),
+          ...(resume === undefined ? {} : { resume }),
+          onProgress: (done) => {
+            if (done - lastReport >= 25 || done === span) {
+              lastReport = done;
+              job.progress(doneBefore + copy * span + done, totalWork);
+            }
+          },
+          signal: job.signal,
+        });
+        const values = readParameterValues(model.parameters);
+        const accuracy = round.final.testAccuracy ?? Number.NaN;
+        accuracies[copy] = accuracy;
+        if (copy === 0) {
+          const snapshot = valuesToSnapshot(values, shapes);
+          await copies.save('copy-0', { ...snapshot, state: { ...(snapshot.state as JsonObject), testAccuracy: accuracy } });
+          await ctx.checkpoint('copy-1/start', { state: { copy: 1 } });
+        }
+        return values;
+      },
+    });
+    const summary: InstabilitySummary = {
+      seed,
+      level: target.level,
+      branch: 'instability',
+      remaining: target.remaining,
+      rewindStep: target.startStep,
+      iterations: T,
+      instability: result.instability,
+      copyTestAccuracies: accuracies,
+      interpolationErrors: result.errors,
+      engine: engine.name,
+    };
+    await ctx.metric({ event: 'instability', ...summary } as unknown as JsonObject);
+    return summary;
+  };
+
   const runUnitsList: RunUnit[] = units.map((unit, index) => ({
     id: unit.id,
     label: `seed ${seed}, ${unit.branch} level ${unit.level}`,
-    run: async (ctx: UnitContext) => (await runImpUnit({ setup, store, train: (branch) => trainUnit(branch, index, ctx) }, unit)) as unknown as JsonObject,
+    run: async (ctx: UnitContext) =>
+      (await runImpUnit<LthUnitOutput>({ setup, store, train: (branch) => trainUnit(branch, index, ctx), trainInstability: (target) => trainInstability(target, ctx) }, unit)) as unknown as JsonObject,
   }));
 
   try {
@@ -230,8 +374,9 @@ export async function runReplicate(payload: ReplicatePayload, job: Pick<WorkerJo
         }
       },
     });
-    return units.map((u) => result.outputs.get(u.id) as unknown as UnitSummary);
+    return units.map((u) => result.outputs.get(u.id) as unknown as LthUnitOutput);
   } finally {
+    for (const copyLoader of copyLoaders) copyLoader.dispose();
     valEvaluator.dispose();
     testEvaluator.dispose();
     model.dispose();

@@ -15,7 +15,8 @@ import { buildLthReport, resultsTable } from '../report/lth-report.js';
 import { writeLthResults } from '../report/write-results.js';
 import { checkLthExperiment } from './check-experiment.js';
 import type { LthExperimentConfig } from './config.js';
-import type { ReplicatePayload, UnitSummary } from './replicate-job.js';
+import { unitWork } from './plan.js';
+import { isInstabilitySummary, type InstabilitySummary, type LthUnitOutput, type ReplicatePayload, type UnitSummary } from './replicate-job.js';
 
 /**
  * What {@link runLthExperiment} returns: the runner's outcome and every unit's summary.
@@ -31,8 +32,10 @@ import type { ReplicatePayload, UnitSummary } from './replicate-job.js';
 export interface LthExperimentOutcome extends ExperimentOutcome {
   /** The results page (`results.md` in the run directory). */
   readonly markdownPath: string;
-  /** Every unit's summary, replicate by replicate in run order. */
+  /** Every training run's summary, replicate by replicate in run order. */
   readonly summaries: readonly UnitSummary[];
+  /** Every instability unit's summary (empty without `branches.instability`). */
+  readonly instability: readonly InstabilitySummary[];
 }
 
 function replicateModule(): URL {
@@ -46,7 +49,7 @@ function replicateModule(): URL {
  * (each rebuilds the runtime from `context.plugins` and resolves the scorer and the training
  * engine through it) with one aggregated progress bar, combines their metrics (`metrics.jsonl`,
  * `results.json`), writes the raw results `results.jsonl` (one compact line per training run:
- * seed, level, branch, weights remaining, engine, early-stop iteration, accuracies), prints the results table and writes `report.html`, the results page
+ * seed, level, branch, weights remaining, engine, early-stop iteration, accuracies; and one line per instability unit: barrier, copies' accuracies, interpolation curve), prints the results table and writes `report.html`, the results page
  * `results.md` (with its SVG plots) and `summary.json`. A killed or aborted run resumes from its
  * checkpoints and ends bit-identical to an uninterrupted one.
  *
@@ -67,15 +70,15 @@ export async function runLthExperiment(config: LthExperimentConfig, context: Exp
   const { plan, datasetDir, engine } = checkLthExperiment(config, context);
   const run = await openRunDirectory({ root: context.runsRoot, name: config.name, config: config as never });
   try {
-    const perReplicate = plan.units.reduce((sum, unit) => sum + plan.iterations - unit.startStep, 0);
+    const perReplicate = plan.units.reduce((sum, unit) => sum + unitWork(unit, plan.iterations), 0);
     const bar = new ProgressBar({ total: perReplicate * config.seeds.length, label: config.name, unit: 'it', ...(context.progress === undefined ? {} : { stream: context.progress }) });
     const aggregator = new ProgressAggregator(bar);
     const workers = Math.min(config.workers, config.seeds.length);
     context.log(
-      `${run.resumed ? 'Resuming' : 'Starting'} ${run.path}\n${config.seeds.length} seed(s) × ${plan.units.length} training runs of ${plan.iterations} iterations (levels 0–${config.rounds}, ${context.runtime.backend}, engine ${engine}, ${workers} worker(s))\n`,
+      `${run.resumed ? 'Resuming' : 'Starting'} ${run.path}\n${config.seeds.length} seed(s) × ${plan.units.length - plan.instabilityLevels.length} training runs of ${plan.iterations} iterations${plan.instabilityLevels.length === 0 ? '' : ` and ${plan.instabilityLevels.length} instability analyses (2 copies each)`} (levels 0–${config.rounds}, ${context.runtime.backend}, engine ${engine}, ${workers} worker(s))\n`,
     );
     const payloads: ReplicatePayload[] = config.seeds.map((seed) => ({ runPath: run.path, config, seed, datasetDir, plugins: context.plugins, backend: context.runtime.backend }));
-    const results = await runInWorkers<ReplicatePayload, UnitSummary[]>({
+    const results = await runInWorkers<ReplicatePayload, LthUnitOutput[]>({
       module: replicateModule(),
       exportName: 'runReplicate',
       payloads,
@@ -88,17 +91,19 @@ export async function runLthExperiment(config: LthExperimentConfig, context: Exp
       ...(context.preload === undefined ? {} : { preload: context.preload }),
     });
     aggregator.finish();
-    const summaries = results.flat();
+    const outputs = results.flat();
+    const summaries = outputs.filter((output): output is UnitSummary => !isInstabilitySummary(output));
+    const instability = outputs.filter(isInstabilitySummary);
     await finalizeRun(run, config.seeds.flatMap((seed) => plan.units.map((unit) => `seed-${seed}/${unit.id}`)));
-    await writeFileAtomic(run.file('results.jsonl'), summaries.map((summary) => JSON.stringify(summary)).join('\n') + '\n');
+    await writeFileAtomic(run.file('results.jsonl'), outputs.map((output) => JSON.stringify(output)).join('\n') + '\n');
     const table = formatTable(resultsTable(summaries));
     const reportPath = run.file('report.html');
     await writeFileAtomic(reportPath, renderHtmlReport(buildLthReport(config, summaries)));
     const markdownPath = run.file('results.md');
     await writeLthResults(run.path, markdownPath);
-    await writeJsonAtomic(run.file('summary.json'), { config, plan: { iterations: plan.iterations, remaining: plan.remaining, randomPruneLevels: plan.randomPruneLevels }, summaries } as never);
+    await writeJsonAtomic(run.file('summary.json'), { config, plan: { iterations: plan.iterations, remaining: plan.remaining, randomPruneLevels: plan.randomPruneLevels, instabilityLevels: plan.instabilityLevels }, summaries, instability } as never);
     context.log(`\n${table}\n\nReport: ${reportPath}\nResults page: ${markdownPath}\n`);
-    return { runPath: run.path, reportPath, markdownPath, table, resumed: run.resumed, summaries };
+    return { runPath: run.path, reportPath, markdownPath, table, resumed: run.resumed, summaries, instability };
   } finally {
     await run.close();
   }

@@ -20,15 +20,16 @@ async function unitRecords(folder: string): Promise<UnitSummary[]> {
       } catch {
         record = undefined; // a unit being written right now; the next read sees it
       }
-      if (record?.format === 'sparse-unit' && record.output !== undefined) out.push(record.output);
+      if (record?.format === 'sparse-unit' && record.output !== undefined && record.output.branch !== 'instability') out.push(record.output);
     }
   }
   return out;
 }
 
 /**
- * Reads the unit summaries of a lottery-ticket run directory: from `results.json` when the run
- * finished, else (with `partial`) from the completion records of the units done so far.
+ * Reads the training runs' summaries of a lottery-ticket run directory (instability units left
+ * out): from `results.json` when the run finished, else (with `partial`) from the completion
+ * records of the units done so far.
  *
  * @throws SparseError `E_NOT_FOUND` when the run has not finished and `partial` is not set.
  *
@@ -44,7 +45,7 @@ export async function readLthSummaries(runPath: string, options: { readonly part
   const results = await readFile(run.file('results.json'), 'utf8').catch(() => undefined);
   if (results !== undefined) {
     const parsed = JSON.parse(results) as { units: { output: UnitSummary }[] };
-    return { summaries: parsed.units.map((unit) => unit.output), finished: true };
+    return { summaries: parsed.units.map((unit) => unit.output).filter((output) => output.branch !== 'instability'), finished: true };
   }
   if (options.partial !== true) {
     throw new SparseError('E_NOT_FOUND', `${run.path} has no results.json: the run has not finished. Resume it, or pass partial to report the units done so far.`, { field: 'runPath', received: runPath });
