@@ -18,7 +18,7 @@ export function runCommand(results: ToolkitResults): string {
 export const renderCommand = (rawPath: string): string => `pnpm exec tsx ${SCRIPT} --render ${rawPath}`;
 
 /** Which results.ts experiment trains with which path (from the script, since the runs record no engine). */
-const TRAINED_BY: Readonly<Record<string, string>> = {
+export const TRAINED_BY: Readonly<Record<string, string>> = {
   'gradual-fit': 'tfjs-layers model.fit (gradual-fit.ts)',
   'gradual-core': 'core train() (gradual-core.ts)',
   'e4.2': 'core train() (e4-one-shot.ts)',
@@ -38,16 +38,22 @@ const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 export function provenanceSection(results: ToolkitResults, options: { readonly rawLink: string; readonly rawPath: string }): string {
   const s = results.settings;
   const experiments = [...new Set(results.runs.map((r) => r.experiment))];
-  const engines = experiments.map((e) => `${e} (${plural(results.runs.filter((r) => r.experiment === e).length, 'run')}): ${TRAINED_BY[e] ?? 'unknown to this script'}`);
+  const trainedBy = results.engines ?? TRAINED_BY;
+  const engines = experiments.map((e) => `${e} (${plural(results.runs.filter((r) => r.experiment === e).length, 'run')}): ${trainedBy[e] ?? 'unknown to this script'}`);
+  const machine = results.machine;
   const settings = Object.entries(s).map(([key, value]) => `${key} ${JSON.stringify(value)}`).join(', ');
   return [
     '## Provenance',
     '',
     `- **raw results**: [${options.rawLink}](${options.rawLink}) (${plural(results.runs.length, 'run')}${results.graspAgreement === undefined ? '' : `, ${results.graspAgreement.length} GraSP-check rows`}), finished ${results.finishedAt}; every number and verdict on this page is computed from it.`,
-    `- **command**: not recorded in the raw data; the command that gives the recorded settings is ${code(runCommand(results))} (\`pnpm results:toolkit\` runs it with the data at ../shared/datasets/fashion-mnist). Re-render both toolkit pages and data/toolkit/claims.json from the raw results without training: ${code(renderCommand(options.rawPath))}.`,
+    `- **command**: ${results.command === undefined ? `not recorded in the raw data; the command that gives the recorded settings is ${code(runCommand(results))}` : `${code(results.command)} (recorded)`} (\`pnpm results:toolkit\` runs it with the data at ../shared/datasets/fashion-mnist). Re-render both toolkit pages and data/toolkit/claims.json from the raw results without training: ${code(renderCommand(options.rawPath))}.`,
     `- **settings** (as recorded): ${settings}; data ${results.data.source}: ${results.data.train} train / ${results.data.validation} validation / ${results.data.test} test; ${results.stepsPerEpoch} steps per epoch; gradual plan begin ${results.plan.begin}, every ${results.plan.frequency} steps, ${results.plan.pruningSteps} pruning steps, end ${results.plan.end}. There is no config file or config hash: the toolkit runs are a script, not a \`sparse run\` config.`,
     `- **backend**: ${results.backend} (recorded).`,
-    `- **training engine**: not recorded in the raw data. The runs record their experiment; results.ts trains them as follows: ${engines.join('; ')}.`,
-    `- **machine and load**: not recorded in the raw data. The whole command took ${(results.seconds / 60).toFixed(1)} min (recorded), on a machine and at a load the raw data do not name.`,
+    results.engines === undefined
+      ? `- **training engine**: not recorded in the raw data. The runs record their experiment; results.ts trains them as follows: ${engines.join('; ')}.`
+      : `- **training engine** (recorded): ${engines.join('; ')}.`,
+    machine === undefined
+      ? `- **machine and load**: not recorded in the raw data. The whole command took ${(results.seconds / 60).toFixed(1)} min (recorded), on a machine and at a load the raw data do not name.`
+      : `- **machine and load** (recorded): ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}; load average ${(results.loadAverage ?? []).map((load) => load.toFixed(2)).join(' / ')} (1 / 5 / 15 min) when the file was written. The whole command took ${(results.seconds / 60).toFixed(1)} min (recorded).`,
   ].join('\n');
 }

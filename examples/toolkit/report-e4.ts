@@ -321,7 +321,7 @@ export function e4Report(results: ToolkitResults, claims: readonly ResultsClaim[
     title: 'Spec E.4 on Fashion-MNIST: gradual vs. one-shot, pruning at init, ERK vs. uniform',
     subtitle:
       `Issue #3. ${seeds} seed${seeds === 1 ? '' : 's'} (${settings.seeds.join(', ')}); every run trains ${plural(settings.epochs, 'epoch')}; backend ${results.backend}; ` +
-      `the whole command (this report and toolkit-gradual.md) took ${minutes(results.seconds)} on a machine the raw data do not name, finished ${results.finishedAt}. Provenance, the command and the raw results: see below.`,
+      `the whole command (this report and toolkit-gradual.md) took ${minutes(results.seconds)} ${results.machine === undefined ? 'on a machine the raw data do not name' : `on ${results.machine.cores} cores (${results.machine.cpu}) at load ${(results.loadAverage ?? []).map((load) => load.toFixed(1)).join(' / ')}`}, finished ${results.finishedAt}. Provenance, the command and the raw results: see below.`,
     sections: [
       {
         heading: 'Setup',

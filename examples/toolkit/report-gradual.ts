@@ -83,7 +83,7 @@ export function gradualReport(results: ToolkitResults, claims: readonly ResultsC
     title: 'Gradual magnitude pruning to 90 % on Fashion-MNIST: inside model.fit and inside the core loop',
     subtitle:
       `Issue #3. ${seeds} seed${seeds === 1 ? '' : 's'} (${settings.seeds.join(', ')}), ${plural(settings.epochs, 'epoch')} per run, ` +
-      `backend ${results.backend}; the whole command (this report and toolkit-e4.md) took ${minutes(results.seconds)} on a machine the raw data do not name, finished ${results.finishedAt}. Provenance, the command and the raw results: see below.`,
+      `backend ${results.backend}; the whole command (this report and toolkit-e4.md) took ${minutes(results.seconds)} ${results.machine === undefined ? 'on a machine the raw data do not name' : `on ${results.machine.cores} cores (${results.machine.cpu}) at load ${(results.loadAverage ?? []).map((load) => load.toFixed(1)).join(' / ')}`}, finished ${results.finishedAt}. Provenance, the command and the raw results: see below.`,
     sections: [
       {
         heading: 'Claims',

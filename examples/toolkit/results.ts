@@ -5,7 +5,7 @@
  * to docs/results/toolkit-results.json after every stage, and writes both reports with their SVGs.
  *
  *   pnpm --filter @sparse/examples run toolkit-results            (from the repository root)
- *   pnpm exec tsx examples/toolkit/results.ts [--epochs 3] [--seeds 2] [--data DIR | --quick] [--out DIR]
+ *   pnpm exec tsx examples/toolkit/results.ts [--epochs 3] [--seeds 3] [--data DIR | --quick] [--out DIR]
  *   (--quick: bundled subset, 1 epoch, 1 seed, written to $TMPDIR/sparse-toolkit-quick unless --out)
  *   pnpm exec tsx examples/toolkit/results.ts --render docs/results/toolkit-results.json   (reports only)
  *
@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '@sparse/experiments';
 import { describeAgreement, graspAgreement, type GraspAgreement } from './check-grasp.js';
@@ -27,6 +27,7 @@ import { coreDense, coreGradual, summaryTable } from './gradual-core.js';
 import { layersRun } from './gradual-fit.js';
 import { cliOptions, elapsedSeconds, log } from './log.js';
 import { claimsJson, renderToolkitPages } from './pages.js';
+import { SCRIPT, TRAINED_BY } from './provenance.js';
 import type { RunSummary, ToolkitResults } from './run-summary.js';
 import { gradualPlan, settingsFromArgs } from './settings.js';
 
@@ -78,6 +79,10 @@ if (render !== '') {
     graspAgreement: agreement,
     seconds: elapsedSeconds(),
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    command: `${relative(repo, process.cwd()) === '' ? '' : `cd ${relative(repo, process.cwd())} && `}tsx ${relative(process.cwd(), process.argv[1] ?? SCRIPT)} ${process.argv.slice(2).join(' ')}`.trimEnd(),
+    machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: platform(), node: process.version },
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
+    engines: Object.fromEntries(Object.entries(TRAINED_BY).map(([experiment, path]) => [experiment, `${path}, ${context.backend} backend`])),
   });
   const stages = [
     { name: 'model.fit dense + gradual (gradual-fit.ts)', run: async (seed: number) => [await layersRun(context, seed, false), await layersRun(context, seed, true)] },

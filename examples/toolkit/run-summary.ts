@@ -38,4 +38,12 @@ export interface ToolkitResults {
   readonly graspAgreement?: readonly GraspAgreement[];
   readonly seconds: number;
   readonly finishedAt: string;
+  /** The command line that produced the file (absent in older result files). */
+  readonly command?: string;
+  /** The machine it ran on (absent in older result files). */
+  readonly machine?: { readonly cpu: string; readonly cores: number; readonly memoryGiB: number; readonly platform: string; readonly node: string };
+  /** `uptime`'s 1, 5 and 15-minute load averages when the file was written (absent in older result files). */
+  readonly loadAverage?: readonly number[];
+  /** The training path of each experiment, as the script ran it (absent in older result files). */
+  readonly engines?: Readonly<Record<string, string>>;
 }

@@ -4,7 +4,7 @@
  *   --data DIR     the four Fashion-MNIST .gz files (required unless --quick),
  *                  or `bundled` for the 6,000-image subset shipped with @sparse/datasets
  *   --epochs N     training epochs of every run (default 3)
- *   --seeds N      seeds 0 … N−1 (default 2)
+ *   --seeds N      seeds 0 … N−1 (default 3)
  *   --batch N      minibatch size (default 128)
  *   --quick        smoke run: bundled data, 1 epoch, 1 seed (flags given explicitly still win)
  */
@@ -35,7 +35,7 @@ export function settingsFromArgs(argv: readonly string[] = process.argv.slice(2)
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${options.value(name, '')}`);
     return value;
   };
-  const seeds = integer('seeds', quick ? 1 : 2);
+  const seeds = integer('seeds', quick ? 1 : 3);
   return {
     dataDir: dataDir(options.value('data', quick ? 'bundled' : ''), quick),
     epochs: integer('epochs', quick ? 1 : 3),
