@@ -26,6 +26,7 @@ export { resolvePruneScorer } from './prune/resolve-scorer.js';
 export { formatScorerListings, listScorers, scorerUse, type ScorerListing, type ScorerUse } from './prune/checkpoint-scorers.js';
 export { planPrune, zeroPrunedBytes, type TensorPlan } from './prune/plan.js';
 export { selectMasks, type SelectMasksContext, type TensorToPrune } from './prune/select-masks.js';
+export { canStreamMagnitude, magnitudeMasker, pruneCount, streamMagnitudeMasks, type MagnitudeMasker } from './prune/stream-magnitude.js';
 export { runPrune, type PruneResult } from './prune/run-prune.js';
 export { formatSparsityTable, sparsityRows, type SparsityRow } from './prune/sparsity-table.js';
 export { tfToTorch, torchShapeToTf, torchToTf } from './prune/layout.js';

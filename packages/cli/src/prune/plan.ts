@@ -82,6 +82,19 @@ export function planPrune(header: SafetensorsHeader, options: Pick<PruneOptions,
  * ```
  */
 export function zeroPrunedBytes(bytes: Uint8Array, elementSize: number, kept: Uint8Array): Uint8Array {
+  const aligned = bytes.byteOffset % 4 === 0 && (elementSize === 4 || elementSize === 8);
+  if (aligned || (elementSize === 2 && bytes.byteOffset % 2 === 0)) {
+    // One store per element (two for 8-byte ones) instead of a fill call.
+    const words = elementSize === 2 ? new Uint16Array(bytes.buffer, bytes.byteOffset, kept.length) : new Uint32Array(bytes.buffer, bytes.byteOffset, (kept.length * elementSize) / 4);
+    const perElement = elementSize === 8 ? 2 : 1;
+    for (let i = 0; i < kept.length; i += 1) {
+      if (kept[i] === 0) {
+        words[i * perElement] = 0;
+        if (perElement === 2) words[i * 2 + 1] = 0;
+      }
+    }
+    return bytes;
+  }
   for (let i = 0; i < kept.length; i += 1) {
     if (kept[i] === 0) bytes.fill(0, i * elementSize, (i + 1) * elementSize);
   }

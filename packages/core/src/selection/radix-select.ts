@@ -1,6 +1,7 @@
 import { SparseError } from '../errors.js';
 import { NEG_INF_KEY, POS_INF_KEY, bitsOf } from './score-keys.js';
 import type { Cut, SelectionOptions, SelectionSegment } from './selection-types.js';
+import { flagsSimd } from './flags-simd.js';
 
 /**
  * Radix selection on order-preserving float keys: 16-bit histograms of the keys of alive
@@ -10,6 +11,8 @@ import type { Cut, SelectionOptions, SelectionSegment } from './selection-types.
 
 /** Buckets of each radix pass (16 bits). */
 const BUCKETS = 65536;
+/** Segments of at least this many elements take the WebAssembly SIMD flags pass (`flags-simd.ts`). */
+export const FLAGS_SIMD_MIN = 1 << 10;
 
 /**
  * Exact selection of the `count` lowest alive scores of a pool fed segment by segment, in two
@@ -271,6 +274,23 @@ export function markCut(
   out: Uint8Array,
   write: 'pruned' | 'kept' = 'pruned',
 ): { pruned: number; ties: number } {
+  return markCutOf(segment, cut, ties, out, write, false);
+}
+
+/**
+ * {@link markCut}, told whether every element of the segment is alive (the SIMD pass then skips
+ * the alive flags). Segments of at least `FLAGS_SIMD_MIN` elements take the WebAssembly SIMD
+ * pass (`flags-simd.ts`) for all but their last few elements; the rest, and every element where
+ * WebAssembly SIMD is missing, take the scalar loop below. Both write the same flags.
+ */
+export function markCutOf(
+  segment: SelectionSegment,
+  cut: Cut,
+  ties: number,
+  out: Uint8Array,
+  write: 'pruned' | 'kept',
+  allAlive: boolean,
+): { pruned: number; ties: number } {
   const { scores, alive } = segment;
   const bits = bitsOf(scores);
   const n = bits.length;
@@ -280,7 +300,14 @@ export function markCut(
   const kept = write === 'kept' ? 1 : 0;
   let left = ties;
   let taken = 0;
-  for (let i = 0; i < n; i++) {
+  let first = 0;
+  const simd = n >= FLAGS_SIMD_MIN ? flagsSimd(bits, allAlive ? undefined : alive, key, ties, out, write) : undefined;
+  if (simd !== undefined) {
+    left = simd.ties;
+    taken = simd.pruned;
+    first = n & ~15;
+  }
+  for (let i = first; i < n; i++) {
     const b = bits[i] as number;
     let k = b ^ ((b >> 31) & 0x7fffffff);
     if (k === -1) k = 0;

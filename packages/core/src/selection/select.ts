@@ -1,6 +1,6 @@
 import { valueOfKey } from './score-keys.js';
 import { countNaN, keyAtRank } from './cut.js';
-import { checkCount, checkSegments, markCut, warnNaN } from './radix-select.js';
+import { checkCount, checkSegments, markCutOf, warnNaN } from './radix-select.js';
 import { locateRank, takeCensus } from './sampled-select.js';
 import type { SelectionOptions, SelectionSegment } from './selection-types.js';
 
@@ -27,9 +27,9 @@ function selectExact(segments: readonly SelectionSegment[], count: number, optio
   warnNaN(nan, options);
   const cut = { key, ties: n - below };
   let ties = cut.ties;
-  return segments.map((segment) => {
+  return segments.map((segment, s) => {
     const keep = new Uint8Array(segment.alive.length);
-    ties = markCut(segment, cut, ties, keep, 'kept').ties;
+    ties = markCutOf(segment, cut, ties, keep, 'kept', census.aliveBySegment[s] === segment.alive.length).ties;
     return keep;
   });
 }
@@ -38,8 +38,9 @@ function selectExact(segments: readonly SelectionSegment[], count: number, optio
  * Prunes exactly `count` of the alive elements: those with the lowest `(score, flat index)`.
  * Already-pruned elements are never candidates; `count` is clamped to `[0, alive]`; NaN scores
  * count as `-Infinity` (pruned first) and are reported through `options.onWarning`. Runs on the
- * CPU in about two passes over the scores (a sampled bracket of the cut, then the flags), without
- * sorting or index arrays (timings: `pnpm bench --only selection`, docs/performance.md).
+ * CPU in about two passes over the scores (a sampled bracket of the cut, then the flags, both in
+ * WebAssembly SIMD where available), without sorting or index arrays (timings:
+ * `pnpm bench --only selection`, docs/performance.md).
  *
  * @param scores - one score per element; higher is kept.
  * @param alive - `1` where the element is alive, `0` where it is already pruned.
