@@ -12,11 +12,14 @@
  *               256 stay alive: it still has the dense shapes, so it costs what a dense model costs
  *   compacted   compactModel (@sparse/layers) of it: 784-128-64-10, the code path under test
  * Before timing, the compacted model's outputs are checked against the dense model's on a random
- * batch of 256 (max |difference| ≤ 1e-5, else the benchmark fails).
+ * batch of 256 (max |difference| ≤ 1e-5, else the benchmark fails), and so are the outputs of
+ * `fastPredict` (@sparse/layers, ADR 0016) of each model against that model's `predict`.
  *
  * One call is `model.predict(x, { batchSize: batch })` and `dataSync()` of the result (so the
  * result is really computed), in `tf.tidy`; `batchSize` makes batch 256 one forward pass, as
- * the peer's `model(x)` is (predict's default would split it into 8 passes of 32). The peer
+ * the peer's `model(x)` is (predict's default would split it into 8 passes of 32). The fast path
+ * is timed the same way: `fastPredict(model).predict(x)` (a new tensor) + `dataSync`, in `tf.tidy`.
+ * The peer
  * times `model(x)` under `torch.no_grad()` on the same widths (its compacted model sliced from
  * its own masked one, and checked against it the same way).
  *
@@ -31,7 +34,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRuntime, Random } from '@sparse/core';
 import { wasmBackend } from '@sparse/backend-wasm';
-import { compactModel } from '@sparse/layers';
+import { compactModel, fastPredict, type FastPredictor } from '@sparse/layers';
 import { exitOnError } from './lib/fail.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { findTorchPython, PeerProcess, torchMissingReason } from './lib/peer.js';
@@ -162,6 +165,24 @@ if (peerBuild !== undefined) {
 
 const models = { dense, compacted } as const;
 type ModelName = keyof typeof models;
+const fastModels: Record<ModelName, FastPredictor> = { dense: fastPredict(dense), compacted: fastPredict(compacted) };
+
+/** The largest |fastPredict − predict| of `name` over a random batch of 256. */
+function fastDifference(name: ModelName): number {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(new Random(SEED + 2).fillNormal(new Float32Array(256 * DENSE_WIDTHS[0])), [256, DENSE_WIDTHS[0]]);
+    const a = (models[name].predict(x, { batchSize: 256 }) as tf.Tensor).dataSync();
+    const b = fastModels[name].predict(x).dataSync();
+    let worst = a.length === b.length ? 0 : Number.POSITIVE_INFINITY;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+    return worst;
+  });
+}
+const fastMaxAbsDiff = { dense: fastDifference('dense'), compacted: fastDifference('compacted') };
+console.log(`max |fastPredict − predict| over 256 N(0,1) inputs: dense ${fastMaxAbsDiff.dense.toExponential(1)}, compacted ${fastMaxAbsDiff.compacted.toExponential(1)}`);
+if (!(fastMaxAbsDiff.dense <= TOLERANCE && fastMaxAbsDiff.compacted <= TOLERANCE)) {
+  exitOnError(new Error(`fastPredict differs from predict by ${fastMaxAbsDiff.dense} (dense), ${fastMaxAbsDiff.compacted} (compacted)`));
+}
 const widthsOf: Record<ModelName, readonly number[]> = { dense: DENSE_WIDTHS, compacted: COMPACTED_WIDTHS };
 const inputs = batches.map((batch) => tf.tensor2d(new Random(batch).fillNormal(new Float32Array(batch * DENSE_WIDTHS[0])), [batch, DENSE_WIDTHS[0]]));
 
@@ -179,6 +200,19 @@ function timeCalls(model: tfl.LayersModel, x: tf.Tensor2D, calls: number): numbe
   return ms;
 }
 
+/** Milliseconds of each of `calls` calls of fastPredict's predict + dataSync. */
+function timeFastCalls(fast: FastPredictor, x: tf.Tensor2D, calls: number): number[] {
+  const ms: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const start = performance.now();
+    tf.tidy(() => {
+      fast.predict(x).dataSync();
+    });
+    ms.push(performance.now() - start);
+  }
+  return ms;
+}
+
 async function peerCalls(model: ModelName, batch: number, calls: number): Promise<number[]> {
   const answer = await peer?.request<{ ms: number[] }>({ model, batch, calls, threads: 1 });
   return answer?.ms ?? [];
@@ -189,19 +223,23 @@ interface Case {
   readonly batch: number;
   readonly batchIndex: number;
   readonly calls: number;
-  /** Per repetition, the median call (ms). */
+  /** Per repetition, the median call (ms): model.predict, fastPredict, the peer. */
   readonly ours: number[];
+  readonly fast: number[];
   readonly torch: number[];
 }
 const cases: Case[] = batches.flatMap((batch, batchIndex) =>
-  (['dense', 'compacted'] as const).map((model) => ({ model, batch, batchIndex, calls: callsAt(batchIndex), ours: [], torch: [] })),
+  (['dense', 'compacted'] as const).map((model) => ({ model, batch, batchIndex, calls: callsAt(batchIndex), ours: [], fast: [], torch: [] })),
 );
 
 /** One repetition of a case on one side (`record` false: a warm-up). */
-async function measure(c: Case, side: 'ours' | 'torch', calls: number, record: boolean): Promise<void> {
+async function measure(c: Case, side: 'ours' | 'fast' | 'torch', calls: number, record: boolean): Promise<void> {
   if (side === 'ours') {
     const ms = timeCalls(models[c.model], inputs[c.batchIndex] as tf.Tensor2D, calls);
     if (record) c.ours.push(median(ms));
+  } else if (side === 'fast') {
+    const ms = timeFastCalls(fastModels[c.model], inputs[c.batchIndex] as tf.Tensor2D, calls);
+    if (record) c.fast.push(median(ms));
   } else if (peer !== null) {
     const ms = await peerCalls(c.model, c.batch, calls);
     if (record) c.torch.push(median(ms));
@@ -211,12 +249,13 @@ async function measure(c: Case, side: 'ours' | 'torch', calls: number, record: b
 for (const c of cases) {
   const warmup = Math.max(3, Math.ceil(c.calls / 10));
   await measure(c, 'ours', warmup, false);
+  await measure(c, 'fast', warmup, false);
   await measure(c, 'torch', warmup, false);
 }
 const tensorsBeforeTiming = tf.memory().numTensors;
 for (let rep = 0; rep < reps; rep++) {
   for (const [index, c] of cases.entries()) {
-    const order = (rep + index) % 2 === 0 ? (['ours', 'torch'] as const) : (['torch', 'ours'] as const);
+    const order = (rep + index) % 2 === 0 ? (['ours', 'fast', 'torch'] as const) : (['torch', 'fast', 'ours'] as const);
     for (const side of order) await measure(c, side, c.calls, true);
   }
   process.stdout.write(`\r  repetition ${rep + 1}/${reps}`);
@@ -234,7 +273,13 @@ interface CaseResult {
   readonly torchMs: number | null;
   /** Median of per-repetition torch / ours (> 1 = ours faster). */
   readonly ratio: number | null;
+  /** fastPredict's median call, and torch / fastPredict. */
+  readonly fastMs: number;
+  readonly fastRatio: number | null;
+  /** predict / fastPredict (> 1 = the fast path is faster). */
+  readonly fastSpeedUp: number;
   readonly repsOursMs: readonly number[];
+  readonly repsFastMs: readonly number[];
   readonly repsTorchMs: readonly number[];
 }
 const hasPeer = peer !== null;
@@ -246,7 +291,11 @@ const results: CaseResult[] = cases.map((c) => ({
   oursMs: median(c.ours),
   torchMs: hasPeer ? median(c.torch) : null,
   ratio: hasPeer ? medianRatio(c.torch, c.ours) : null,
+  fastMs: median(c.fast),
+  fastRatio: hasPeer ? medianRatio(c.torch, c.fast) : null,
+  fastSpeedUp: medianRatio(c.ours, c.fast),
   repsOursMs: c.ours,
+  repsFastMs: c.fast,
   repsTorchMs: c.torch,
 }));
 const caseOf = (model: ModelName, batch: number): Case | undefined => cases.find((c) => c.model === model && c.batch === batch);
@@ -263,8 +312,19 @@ const speedUps = batches.map((batch) => {
 
 printTable(
   `predict latency on ${runtime.backend} vs torch (1 thread): median over ${reps} repetitions of the repetition's median call, ms`,
-  ['model', 'widths', 'batch', 'calls', 'ours ms', 'torch ms', 'torch/ours'],
-  results.map((r) => [r.model, r.widths, String(r.batch), String(r.calls), fmt(r.oursMs), fmt(r.torchMs ?? undefined), r.ratio === null ? 'n/a' : `${fmt(r.ratio)}x`]),
+  ['model', 'widths', 'batch', 'calls', 'predict ms', 'fastPredict ms', 'torch ms', 'torch/predict', 'torch/fast', 'predict/fast'],
+  results.map((r) => [
+    r.model,
+    r.widths,
+    String(r.batch),
+    String(r.calls),
+    fmt(r.oursMs),
+    fmt(r.fastMs),
+    fmt(r.torchMs ?? undefined),
+    r.ratio === null ? 'n/a' : `${fmt(r.ratio)}x`,
+    r.fastRatio === null ? 'n/a' : `${fmt(r.fastRatio)}x`,
+    `${fmt(r.fastSpeedUp)}x`,
+  ]),
 );
 printTable(
   'speed-up of the compacted model (dense ms / compacted ms, median of per-repetition ratios)',
@@ -274,6 +334,8 @@ printTable(
 
 // Disposal: nothing may remain from the models, the inputs or the calls.
 for (const x of inputs) x.dispose();
+fastModels.dense.dispose();
+fastModels.compacted.dispose();
 compacted.dispose();
 dense.dispose();
 const tensorsAtEnd = tf.memory().numTensors;
@@ -293,6 +355,13 @@ const summary = [
     unit: 'ms',
     ...(r.ratio === null ? {} : { ratio: r.ratio }),
   })),
+  ...results.map((r) => ({
+    name: `fastPredict ${r.model} ${r.widths}, batch ${r.batch}`,
+    ours: r.fastMs,
+    ...(r.torchMs === null ? {} : { peer: r.torchMs }),
+    unit: 'ms',
+    ...(r.fastRatio === null ? {} : { ratio: r.fastRatio }),
+  })),
   ...speedUps.map((s) => ({
     name: `speed-up compacted vs dense, batch ${s.batch} (dense / compacted)`,
     ours: s.ours,
@@ -308,14 +377,14 @@ const path = writeResults('compaction', {
   machine: { ...machineAfter, loadAverageBefore: machineBefore.loadAverage },
   backend: runtime.backend,
   method:
-    'predict(x, { batchSize: batch }) + dataSync in tf.tidy vs torch model(x) under no_grad, 1 thread; ' +
+    'predict(x, { batchSize: batch }) + dataSync in tf.tidy, and fastPredict(model).predict(x) + dataSync in tf.tidy, vs torch model(x) under no_grad, 1 thread; ' +
     'per repetition the median of N calls, figure = median over repetitions; ratios = medians of per-repetition ratios',
   config: { reps, batches, calls: batches.map((_, i) => callsAt(i)), seed: SEED, quick },
   models: {
     dense: { widths: DENSE_WIDTHS, alive, parameters: compaction.parameters.before, flopsPerExample: compaction.flops.before },
     compacted: { widths: compactedWidths, parameters: compaction.parameters.after, flopsPerExample: compaction.flops.after, layers: compaction.layers },
   },
-  check: { maxAbsDiff, tolerance: TOLERANCE, peerMaxAbsDiff: peerBuild?.maxAbsDiff ?? null },
+  check: { maxAbsDiff, fastMaxAbsDiff, tolerance: TOLERANCE, peerMaxAbsDiff: peerBuild?.maxAbsDiff ?? null },
   tensors: { atStart: tensorsAtStart, beforeTiming: tensorsBeforeTiming, afterTiming: tensorsAfterTiming, atEnd: tensorsAtEnd },
   peer: python === null ? { skipped: torchMissingReason } : { python: python.executable, torch: python.torchVersion },
   results,

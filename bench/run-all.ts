@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark side by side with its PyTorch equivalent, then one summary table
  * of ratios (ours/peer speed, >1 = ours faster) and bench/results/summary.json.
  *
- *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,compaction,sweep-queue,sparse-training,delta,group-envelope] [--update-docs]
+ *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,prune-checkpoint,compaction,sweep-queue,sparse-training,delta,group-envelope] [--update-docs]
  *
  * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
  * With `--only`, the summary (and the docs block) keep the latest figures of the benchmarks that
@@ -73,6 +73,8 @@ if (selected('parallel-training')) jobs.push({ name: 'parallel-training', script
 // After training-wasm: it converts that run's samples/s into GFLOP/s against the wasm ceiling.
 if (selected('simd-peak')) jobs.push({ name: 'simd-peak', script: 'bench/simd-peak.ts', args: quick ? ['--runs', '3'] : [] });
 if (selected('selection')) jobs.push({ name: 'selection', script: 'bench/selection.ts', args: quickArgs });
+// `sparse prune --scope global` on a 1 GB checkpoint (0.1 GB with --quick) against PyTorch's global_unstructured.
+if (selected('prune-checkpoint')) jobs.push({ name: 'prune-checkpoint', script: 'bench/prune-checkpoint.ts', args: quickArgs });
 if (selected('compaction')) jobs.push({ name: 'compaction', script: 'bench/compaction.ts', args: quickArgs });
 if (selected('sweep-queue')) jobs.push({ name: 'sweep-queue', script: 'bench/sweep-queue.ts', args: quickArgs });
 if (selected('sparse-training')) jobs.push({ name: 'sparse-training', script: 'bench/sparse-training.ts', args: quickArgs });
@@ -311,6 +313,12 @@ for (const result of selection?.results ?? []) {
   if (result.n === 1e7) {
     const core = result.ms['core valueAtRank'];
     checks.push({ goal: 'global threshold over 1e7 values under 30 ms (core)', value: `${fmt(core)} ms`, met: core === undefined ? undefined : core < 30 });
+    const prune = result.ratios['core pruneLowest / core valueAtRank'];
+    checks.push({
+      goal: 'pruneLowest (threshold + flags) within 1.5x of valueAtRank at 1e7 (median of per-repetition ratios)',
+      value: `${fmt(result.ms['core pruneLowest'])} ms / ${fmt(core)} ms: ${fmt(prune)}x`,
+      met: prune === undefined ? undefined : prune <= 1.5,
+    });
   }
 }
 
@@ -323,6 +331,19 @@ if (sparseTraining?.overhead?.isolatedOverhead !== undefined) {
     goal: 'mask-update overhead at ΔT = 100 under 3 % on the dense trainer (RigL, SET: update alone / 100 steps; whole windows)',
     value: `${percent(alone.rigl)}, ${percent(alone.set)}; ${percent(wholeWindows?.rigl)}, ${percent(wholeWindows?.set)}`,
     met: alone.rigl < 0.03 && alone.set < 0.03,
+  });
+}
+
+// Issue 20 item 3: MLP inference (fastPredict, ADR 0016) at least as fast as PyTorch×1, dense and compacted, batch 1 and 256.
+const compaction = ran.has('compaction') ? readResults<{ results?: { model: string; batch: number; fastRatio?: number | null }[] }>('compaction') : undefined;
+for (const batch of [1, 256]) {
+  const at = (compaction?.results ?? []).filter((r) => r.batch === batch);
+  const ratios = at.map((r) => r.fastRatio).filter((r): r is number => typeof r === 'number');
+  if (at.length === 0) continue;
+  checks.push({
+    goal: `MLP inference at batch ${batch} at least as fast as PyTorch×1 (fastPredict, dense and compacted; median of repetition ratios)`,
+    value: at.map((r) => `${r.model} ${typeof r.fastRatio === 'number' ? `${fmt(r.fastRatio)}x` : 'n/a'}`).join(', '),
+    met: ratios.length < at.length ? undefined : ratios.every((r) => r >= 1),
   });
 }
 

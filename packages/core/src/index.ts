@@ -166,6 +166,7 @@ export { sparseToolkit, TOOLKIT_PLUGIN_ID } from './toolkit-plugin.js';
 export { FusedAdamOptimizer, fusedAdam, isMaskAwareOptimizer, type MaskAwareOptimizer } from './training/fused-adam.js';
 export { fusedDense, type FusedDenseOptions } from './training/fused-dense.js';
 export { simdKernelsFor, type SimdKernels } from './wasm/simd-kernels.js';
+export { createDensePredictor, type DensePredictor, type DensePredictorLayer, type DensePredictorOptions } from './wasm/dense-predictor.js';
 export { meanSoftmaxCrossEntropy } from './training/softmax-cross-entropy.js';
 export {
   denseMlpLayers,

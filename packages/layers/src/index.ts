@@ -5,3 +5,4 @@ export { compactModel, type CompactModelOptions, type CompactedLayer, type Compa
 export { modelFlops } from './compaction/model-flops.js';
 export { maxOutputDifference, type MaxOutputDifferenceOptions } from './compaction/output-difference.js';
 export { createDenseSequential, type DenseSequentialModelOptions, type DenseSequentialOptions } from './dense-sequential.js';
+export { fastPredict, type FastPredictOptions, type FastPredictor } from './fast-predict.js';
