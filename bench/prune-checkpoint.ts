@@ -23,9 +23,9 @@
  * does not order them). Results go to bench/results/prune-checkpoint.json with `summary` rows
  * (ratio = PyTorch / ours: > 1 = ours faster or smaller).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,6 +34,7 @@ import { openSafetensors, writeSafetensors, type SafetensorsEntry, type Safetens
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { findTorchPython, torchMissingReason } from './lib/peer.js';
 import { writeResults } from './lib/results.js';
+import { measureChild, PEAK_MEMORY_SOURCE, type ChildMeasurement } from './lib/measure-child.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -128,44 +129,8 @@ async function writeCheckpoint(path: string, tensors: readonly TensorSpec[]): Pr
   await writeSafetensors(path, entries, { metadata: { format: 'pt' } });
 }
 
-interface Measurement {
-  readonly seconds: number;
-  readonly maxRssMiB: number;
-  readonly stdout: string;
-}
-
-const gnuTime = existsSync('/usr/bin/time');
-
-/** Runs a command, returning wall time and the peak resident set of the child. */
-function measure(command: string, args: readonly string[]): Promise<Measurement> {
-  return new Promise((resolvePromise, reject) => {
-    const full: [string, string[]] = gnuTime ? ['/usr/bin/time', ['-v', command, ...args]] : [command, [...args]];
-    const started = performance.now();
-    const child = spawn(full[0], full[1], { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
-    let stdout = '';
-    let stderr = '';
-    let polledKiB = 0;
-    const poll = setInterval(() => {
-      void readFile(`/proc/${child.pid}/status`, 'utf8')
-        .then((status) => {
-          const match = /VmHWM:\s+(\d+) kB/.exec(status);
-          if (match !== null) polledKiB = Math.max(polledKiB, Number(match[1]));
-        })
-        .catch(() => undefined);
-    }, 20);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-4000)}\n${stdout.slice(-4000)}`));
-      const timed = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      const kib = timed === null ? polledKiB : Number(timed[1]);
-      resolvePromise({ seconds, maxRssMiB: kib / 1024, stdout });
-    });
-  });
-}
+type Measurement = ChildMeasurement;
+const measure = (command: string, args: readonly string[]): Promise<Measurement> => measureChild(command, args, root);
 
 interface Comparison {
   readonly prunable: number;
@@ -303,7 +268,7 @@ try {
   if (python !== null) rows.push(row(`PyTorch ${torchInfo.torch ?? '?'} global_unstructured (${torchInfo.threads ?? '?'} thread${torchInfo.threads === 1 ? '' : 's'})`, results.torch, baseline.torch));
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log(
-    `\nglobal magnitude pruning to ${sparsity}, ${(bytes / 1e9).toFixed(2)} GB F32 checkpoint, best of ${runs} run${runs === 1 ? '' : 's'} (memory: peak resident set, ${gnuTime ? 'GNU time' : '/proc VmHWM'})`,
+    `\nglobal magnitude pruning to ${sparsity}, ${(bytes / 1e9).toFixed(2)} GB F32 checkpoint, best of ${runs} run${runs === 1 ? '' : 's'} (memory: peak resident set, ${PEAK_MEMORY_SOURCE})`,
   );
   console.log(`${'implementation'.padEnd(width)}  wall time  peak RSS  (startup RSS)`);
   for (const r of rows) console.log(`${r.name.padEnd(width)}  ${`${r.seconds.toFixed(2)} s`.padStart(9)}  ${`${r.rss.toFixed(0)} MiB`.padStart(8)}  ${`(${r.start.toFixed(0)} MiB)`.padStart(13)}`);

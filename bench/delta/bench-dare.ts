@@ -20,14 +20,15 @@
  * realized drop rate close to p, kept entries equal to base + δ/(1−p) up to the output dtype's rounding
  * (reported in units in the last place of the operands' scale).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeTensorData, openSafetensors, writeSafetensors, type SafetensorsDtype, type SafetensorsEntry } from '@sparse/core';
+import { measureChild, PEAK_MEMORY_SOURCE, type ChildMeasurement } from '../lib/measure-child.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -107,44 +108,8 @@ async function writeCheckpoint(path: string, tensors: readonly { name: string; s
   await writeSafetensors(path, entries, { metadata: { format: 'pt' } });
 }
 
-interface Measurement {
-  readonly seconds: number;
-  readonly maxRssMiB: number;
-  readonly stdout: string;
-}
-
-const gnuTime = existsSync('/usr/bin/time');
-
-/** Runs a command, returning wall time and the peak resident set of the child. */
-function measure(command: string, args: readonly string[]): Promise<Measurement> {
-  return new Promise((resolvePromise, reject) => {
-    const full = gnuTime ? ['/usr/bin/time', ['-v', command, ...args]] : [command, args];
-    const started = performance.now();
-    const child = spawn(full[0] as string, full[1] as string[], { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
-    let stdout = '';
-    let stderr = '';
-    let polledKiB = 0;
-    const poll = setInterval(() => {
-      void readFile(`/proc/${child.pid}/status`, 'utf8')
-        .then((status) => {
-          const match = /VmHWM:\s+(\d+) kB/.exec(status);
-          if (match !== null) polledKiB = Math.max(polledKiB, Number(match[1]));
-        })
-        .catch(() => undefined);
-    }, 20);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}\n${stdout}`));
-      const timed = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      const kib = timed === null ? polledKiB : Number(timed[1]);
-      resolvePromise({ seconds, maxRssMiB: kib / 1024, stdout });
-    });
-  });
-}
+type Measurement = ChildMeasurement;
+const measure = (command: string, args: readonly string[]): Promise<Measurement> => measureChild(command, args, root);
 
 /** The spacing of the output dtype's values around `x` (unit in the last place). */
 function ulp(x: number): number {
@@ -225,7 +190,7 @@ try {
     row(`PyTorch ${torchInfo.torch ?? '?'} (${torchInfo.threads ?? '?'} thread${torchInfo.threads === 1 ? '' : 's'}), per tensor`, results.torch, baseline.torch, checks.torch),
   ];
   const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`\nDARE p = ${rate}, rescale 1/(1−p), ${dtype}, ${(bytes / 1e9).toFixed(2)} GB per checkpoint, best of ${runs} run${runs === 1 ? '' : 's'} (memory: peak resident set, ${gnuTime ? 'GNU time' : '/proc VmHWM'})`);
+  console.log(`\nDARE p = ${rate}, rescale 1/(1−p), ${dtype}, ${(bytes / 1e9).toFixed(2)} GB per checkpoint, best of ${runs} run${runs === 1 ? '' : 's'} (memory: peak resident set, ${PEAK_MEMORY_SOURCE})`);
   console.log(`${'implementation'.padEnd(width)}  wall time  MB/s (F)  peak RSS  (startup RSS)  realized p  max error of kept (ulp*)`);
   for (const r of rows) {
     console.log(
