@@ -319,6 +319,14 @@ for (const result of selection?.results ?? []) {
       value: `${fmt(result.ms['core pruneLowest'])} ms / ${fmt(core)} ms: ${fmt(prune)}x`,
       met: prune === undefined ? undefined : prune <= 1.5,
     });
+    const pruneInto = result.ratios['core pruneLowest into / core valueAtRank'];
+    if (pruneInto !== undefined) {
+      checks.push({
+        goal: 'the same into one reused array (options.into: no fresh output per call) within 1.5x of valueAtRank at 1e7',
+        value: `${fmt(result.ms['core pruneLowest into'])} ms / ${fmt(core)} ms: ${fmt(pruneInto)}x`,
+        met: pruneInto <= 1.5,
+      });
+    }
   }
 }
 

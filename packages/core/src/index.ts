@@ -131,7 +131,7 @@ export type { Allocation, AllocationInput, AllocationTensor, Allocator, Collapse
 export type { FixedPattern, PatternTensor, PatternUnits, PruningPattern, UnitPattern } from './contracts/pattern.js';
 export { assertSeed, deriveSeed, mix32 } from './random/derive-seed.js';
 export { Random } from './random/random.js';
-export { pruneLowest, pruneLowestAcross, valueAtRank, type SelectionOptions, type SelectionSegment } from './selection/select.js';
+export { pruneLowest, pruneLowestAcross, valueAtRank, type PruneLowestOptions, type SelectionOptions, type SelectionSegment } from './selection/select.js';
 export { CUT_ALL, CUT_NONE, RadixSelect, countCut, markCut } from './selection/radix-select.js';
 export type { Cut } from './selection/selection-types.js';
 export { floorCount } from './selection/rounding.js';

@@ -57,6 +57,35 @@ describe('pruneLowest', () => {
     );
   });
 
+  it('writes into options.into, or into alive itself in place, exactly what it returns fresh (short segments and ones past the SIMD pass\'s minimum)', () => {
+    const large = fc.tuple(fc.integer({ min: 1024, max: 3000 }), fc.nat()).map(([n, seed]) => {
+      const random = new Random(seed);
+      const pool = [0, -0, 0.25, 0.5, 1, Number.NaN, -1, Infinity];
+      return {
+        scores: Float32Array.from({ length: n }, () => (random.nextInt(4) === 0 ? (pool[random.nextInt(pool.length)] as number) : random.nextFloat())),
+        alive: Uint8Array.from({ length: n }, () => (random.nextInt(5) === 0 ? 0 : 1)),
+      };
+    });
+    fc.assert(
+      fc.property(fc.oneof(segment, large), fc.nat(4000), (seg, count) => {
+        const fresh = pruneLowest(seg.scores, seg.alive, count);
+        const into = new Uint8Array(seg.scores.length).fill(7);
+        expect(pruneLowest(seg.scores, seg.alive, count, { into })).toBe(into);
+        expect(into).toEqual(fresh);
+        const alive = seg.alive.slice();
+        expect(pruneLowest(seg.scores, alive, count, { into: alive })).toBe(alive);
+        expect(alive).toEqual(fresh);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses an into array of another length before writing anything', () => {
+    const into = new Uint8Array(3).fill(9);
+    expect(() => pruneLowest(Float32Array.of(1, 2, 3, 4), Uint8Array.of(1, 1, 1, 1), 2, { into })).toThrow(/options\.into has 3 elements, the scores 4/);
+    expect([...into]).toEqual([9, 9, 9]);
+  });
+
   it('never revives and returns binary flags', () => {
     fc.assert(
       fc.property(segment, fc.nat(80), (seg, count) => {

@@ -1,3 +1,4 @@
+import { SparseError } from '../errors.js';
 import { valueOfKey } from './score-keys.js';
 import { countNaN, keyAtRank } from './cut.js';
 import { checkCount, checkSegments, markCutOf, warnNaN } from './radix-select.js';
@@ -12,26 +13,59 @@ export type { SelectionOptions, SelectionSegment } from './selection-types.js';
  * the flags, pruning the candidates below that key and the first of those equal to it in
  * `(segment, index)` order.
  */
-function selectExact(segments: readonly SelectionSegment[], count: number, options?: SelectionOptions): Uint8Array[] {
+function selectExact(segments: readonly SelectionSegment[], count: number, options?: SelectionOptions, into?: readonly Uint8Array[]): Uint8Array[] {
   checkCount(count);
   checkSegments(segments);
-  if (count === 0) return segments.map((segment) => segment.alive.slice());
+  // each segment's output: the caller's array (which may be its alive flags) or a fresh one
+  const output = (s: number, length: number): Uint8Array => into?.[s] ?? new Uint8Array(length);
+  const copyAlive = (): Uint8Array[] =>
+    segments.map((segment, s) => {
+      const target = into?.[s];
+      if (target === undefined) return segment.alive.slice();
+      if (target !== segment.alive) target.set(segment.alive);
+      return target;
+    });
+  if (count === 0) return copyAlive();
   const census = takeCensus(segments);
   const n = Math.min(count, census.alive);
-  if (n === 0) return segments.map((segment) => segment.alive.slice());
+  if (n === 0) return copyAlive();
   if (n === census.alive) {
     warnNaN(countNaN(segments), options);
-    return segments.map((segment) => new Uint8Array(segment.alive.length));
+    return segments.map((segment, s) => (into?.[s]?.fill(0) ?? new Uint8Array(segment.alive.length)));
   }
   const { key, below, nan } = locateRank(segments, n - 1, census);
   warnNaN(nan, options);
   const cut = { key, ties: n - below };
   let ties = cut.ties;
+  // the flags pass reads each alive flag before it writes the same element's output, so `into` may be the alive flags
   return segments.map((segment, s) => {
-    const keep = new Uint8Array(segment.alive.length);
+    const keep = output(s, segment.alive.length);
     ties = markCutOf(segment, cut, ties, keep, 'kept', census.aliveBySegment[s] === segment.alive.length).ties;
     return keep;
   });
+}
+
+/**
+ * Options of {@link pruneLowest}: {@link SelectionOptions} and where to write the result.
+ *
+ * @example
+ * ```ts
+ * import { pruneLowest, type PruneLowestOptions } from '@sparse/core';
+ *
+ * const alive = Uint8Array.of(1, 1, 1, 1);
+ * const options: PruneLowestOptions = { into: alive }; // update the flags in place
+ * pruneLowest(Float32Array.of(0.5, 0.1, 0.2, 0.9), alive, 2, options);
+ * console.log([...alive]); // [1, 0, 0, 1]
+ * ```
+ */
+export interface PruneLowestOptions extends SelectionOptions {
+  /**
+   * An array of the scores' length to write the new flags into and return, instead of a fresh
+   * one; it may be `alive` itself, which is then updated in place (but not another view that
+   * overlaps `alive` at an offset). Reusing one array across
+   * rounds saves allocating (and first touching) a new array per call.
+   */
+  readonly into?: Uint8Array;
 }
 
 /**
@@ -45,8 +79,11 @@ function selectExact(segments: readonly SelectionSegment[], count: number, optio
  * @param scores - one score per element; higher is kept.
  * @param alive - `1` where the element is alive, `0` where it is already pruned.
  * @param count - how many alive elements to prune.
- * @returns the new alive flags (`1` kept), a fresh array; inputs are not modified.
- * @throws SparseError `E_ARGUMENT` when `count` is not a non-negative integer or lengths differ.
+ * @param options - warnings, and `into`: an array to write the result into (may be `alive`).
+ * @returns the new alive flags (`1` kept): `options.into` when given, else a fresh array; the
+ * inputs are not modified unless `into` is one of them.
+ * @throws SparseError `E_ARGUMENT` when `count` is not a non-negative integer or lengths differ
+ * (`into` included), before anything is written.
  *
  * @example
  * ```ts
@@ -60,9 +97,17 @@ export function pruneLowest(
   scores: Float32Array,
   alive: Uint8Array,
   count: number,
-  options?: SelectionOptions,
+  options?: PruneLowestOptions,
 ): Uint8Array {
-  return selectExact([{ scores, alive }], count, options)[0] as Uint8Array;
+  const into = options?.into;
+  if (into !== undefined && into.length !== scores.length) {
+    throw new SparseError('E_ARGUMENT', `pruneLowest: options.into has ${into.length} elements, the scores ${scores.length}; give an array of the scores' length (or alive itself).`, {
+      field: 'into',
+      received: into.length,
+      allowed: [scores.length],
+    });
+  }
+  return selectExact([{ scores, alive }], count, options, into === undefined ? undefined : [into])[0] as Uint8Array;
 }
 
 /**
