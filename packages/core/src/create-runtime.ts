@@ -184,9 +184,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Spars
       const name = refName(ref);
       if (!runtime.has(kind, name)) {
         const allowed = runtime.names(kind);
+        const shown = name.length > 80 ? `${name.slice(0, 80)}… (${name.length} characters)` : name;
         throw new SparseError(
           'E_CONFIG',
-          `${field}: unknown ${kind.kind} '${name}'; registered: ${allowed.length > 0 ? allowed.join(', ') : '(none: add the plugin that provides it)'}.`,
+          `${field}: unknown ${kind.kind} '${shown}'; registered: ${allowed.length > 0 ? allowed.join(', ') : '(none: add the plugin that provides it)'}.`,
           { field, received: name, allowed },
         );
       }
