@@ -23,10 +23,7 @@
  * does not order them). Results go to bench/results/prune-checkpoint.json with `summary` rows
  * (ratio = PyTorch / ours: > 1 = ours faster or smaller).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +32,7 @@ import { describeMachine, machineInfo } from './lib/machine.js';
 import { findTorchPython, torchMissingReason } from './lib/peer.js';
 import { writeResults } from './lib/results.js';
 import { measureChild, PEAK_MEMORY_SOURCE, type ChildMeasurement } from './lib/measure-child.js';
+import { ensureBuiltCli } from './lib/built-cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -52,16 +50,7 @@ if (!(gigabytes > 0) || !(sparsity > 0 && sparsity < 1) || !(runs >= 1) || !(thr
   throw new Error(`--gb must be > 0, --sparsity in (0, 1), --runs and --threads >= 1; got ${gigabytes}, ${sparsity}, ${runs}, ${threads}`);
 }
 
-const cli = join(root, 'packages/cli/dist/bin.js');
-{
-  console.log('building the CLI (tsc -b packages/cli, incremental) ...');
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const build = spawnSync(process.execPath, [tsc, '-b', join(root, 'packages/cli')], { stdio: 'inherit' });
-  if (build.status !== 0 || !existsSync(cli)) {
-    console.error(`building the CLI failed (exit ${build.status ?? build.signal}); run pnpm build and look at its errors`);
-    process.exit(1);
-  }
-}
+const cli = ensureBuiltCli();
 
 interface TensorSpec {
   readonly name: string;

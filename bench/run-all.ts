@@ -2,13 +2,16 @@
  * `pnpm bench`: every benchmark side by side with its PyTorch equivalent, then one summary table
  * of ratios (ours/peer speed, >1 = ours faster) and bench/results/summary.json.
  *
- *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,prune-checkpoint,compaction,sweep-queue,sparse-training,delta,group-envelope] [--update-docs]
+ *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,prune-checkpoint,compaction,sweep-queue,sparse-training,experiments,lth-experiment,delta,group-envelope] [--full-experiments] [--update-docs]
  *
  * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
  * With `--only`, the summary (and the docs block) keep the latest figures of the benchmarks that
  * did not run, from their files in bench/results/, each with the date it was measured.
  * `--update-docs` rewrites the generated block of docs/performance.md (between its
- * `<!-- bench:begin -->` and `<!-- bench:end -->` markers) with this run's tables.
+ * `<!-- bench:begin -->` and `<!-- bench:end -->` markers) with this run's tables, and the block
+ * between `<!-- experiments:begin -->` and `<!-- experiments:end -->` with the experiment
+ * wall-time table of bench/results/experiments.json. `--full-experiments` makes the experiments
+ * benchmark run every full config now (hours) instead of reporting their recorded times.
  *
  * Each benchmark runs in its own process (a fresh tfjs backend, its own memory), prints its own
  * tables and writes bench/results/<name>.json. Benchmarks owned by other packages are called when
@@ -78,6 +81,9 @@ if (selected('prune-checkpoint')) jobs.push({ name: 'prune-checkpoint', script: 
 if (selected('compaction')) jobs.push({ name: 'compaction', script: 'bench/compaction.ts', args: quickArgs });
 if (selected('sweep-queue')) jobs.push({ name: 'sweep-queue', script: 'bench/sweep-queue.ts', args: quickArgs });
 if (selected('sparse-training')) jobs.push({ name: 'sparse-training', script: 'bench/sparse-training.ts', args: quickArgs });
+if (selected('lth-experiment')) jobs.push({ name: 'lth-experiment', script: 'bench/lth-experiment.ts', args: quickArgs }); // the whole LTH experiment vs bench/python/lth_experiment.py
+// Every family's quick config run now, each full config's recorded wall time (--full-experiments: run them now too, hours).
+if (selected('experiments')) jobs.push({ name: 'experiments', script: 'bench/experiments.ts', args: [...quickArgs, ...(process.argv.includes('--full-experiments') ? ['--full'] : [])] });
 if (selected('delta')) {
   const script = deltaScript();
   jobs.push(
@@ -164,7 +170,7 @@ function runScript(script: string, args: readonly string[]): Promise<{ code: str
 // lines, "not available").
 const partial = summaryOnly || only !== undefined;
 if (partial) {
-  for (const name of ['training-wasm', 'training-cpu', 'selection', 'compaction', 'sparse-training']) {
+  for (const name of ['training-wasm', 'training-cpu', 'selection', 'compaction', 'sparse-training', 'experiments']) {
     if (!outcomes.some((o) => o.name === name) && readResults(name) !== undefined) outcomes.push({ name, status: 'ok' });
   }
   const previous = readResults<{ outcomes?: JobOutcome[] }>('summary')?.outcomes ?? [];
@@ -355,6 +361,21 @@ for (const batch of [1, 256]) {
   });
 }
 
+// Issue 20 item 5: a wall time for each family's quick and full experiment.
+const experiments = ran.has('experiments') ? readResults<{ rows?: { experiment: string; quick?: object; full?: object }[]; markdown?: string }>('experiments') : undefined;
+if (experiments?.rows !== undefined) {
+  const timed = (result: object | undefined) => result !== undefined && 'seconds' in result;
+  const untimed = experiments.rows.flatMap((row) => [
+    ...(row.quick !== undefined && !timed(row.quick) ? [`${row.experiment} quick`] : []),
+    ...(row.full !== undefined && !timed(row.full) ? [`${row.experiment} full`] : []),
+  ]);
+  checks.push({
+    goal: 'a wall time for every family\'s quick and full experiment (bench/experiments.ts, table in docs/performance.md)',
+    value: untimed.length === 0 ? 'all timed' : `not timed: ${untimed.join(', ')}`,
+    met: untimed.length === 0,
+  });
+}
+
 const foreign = readdirSync(RESULTS_DIR, { withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
   .map((entry) => entry.name.replace(/\.json$/, ''))
@@ -447,8 +468,16 @@ if (process.argv.includes('--update-docs')) {
       '',
       end,
     ].join('\n');
+    let updated = text.slice(0, from) + block + text.slice(to + end.length);
+    const experimentsBegin = '<!-- experiments:begin -->';
+    const experimentsEnd = '<!-- experiments:end -->';
+    const eFrom = updated.indexOf(experimentsBegin);
+    const eTo = updated.indexOf(experimentsEnd);
+    if (experiments?.markdown !== undefined && eFrom >= 0 && eTo > eFrom) {
+      updated = `${updated.slice(0, eFrom)}${experimentsBegin}\n\n${experiments.markdown}\n\n${updated.slice(eTo)}`;
+    }
     const temporary = `${docs}.${process.pid}.tmp`;
-    writeFileSync(temporary, text.slice(0, from) + block + text.slice(to + end.length));
+    writeFileSync(temporary, updated);
     renameSync(temporary, docs);
     console.log('docs/performance.md updated');
   }

@@ -39,6 +39,7 @@ export { RunDirectory, openRunDirectory, attachRunDirectory, runDirectoryName, t
 export { deriveSeedSha256, type SeedDeriver } from './run/seeds.js';
 export { checkTrainingMemory, type TrainingMemoryOptions } from './run/training-memory.js';
 export { resolveTrainingEngine } from './run/resolve-training-engine.js';
+export { RUN_TIMING_FILE, currentLoad, describeThisMachine, readRunTimings, recordRunTiming, type MachineDescription, type RunTiming } from './run/run-timing.js';
 export {
   runUnits,
   finalizeRun,

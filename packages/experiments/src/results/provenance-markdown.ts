@@ -1,3 +1,4 @@
+import type { RunTiming } from '../run/run-timing.js';
 import type { ResultsProvenance } from './raw-results.js';
 
 const fixed = (value: number) => value.toFixed(2);
@@ -29,6 +30,15 @@ export function provenanceMarkdown(provenance: ResultsProvenance, options: { rea
     `- **${p.name}**: \`${p.command}\``,
     `  - config [${p.configFile}](../../${p.configFile}), run directory \`${p.runDirectory}\` (config hash ${p.runDirectory.slice(-12)}); backend ${String(config.backend)}; engines ${options.engines.join(', ')}; seeds ${JSON.stringify(seeds)}`,
     `  - machine: ${p.machine.cpu}, ${p.machine.cores} cores, ${p.machine.memoryGiB} GiB, ${p.machine.platform}, Node ${p.machine.node}; load average at import ${p.loadAverage.map((v) => fixed(v)).join(' / ')}; imported ${p.importedAt}`,
+    ...(p.timing === undefined || p.timing.length === 0 ? [] : [wallTimeLine(p.timing)]),
     `  - raw results: [${link}.jsonl](${link}.jsonl) (${options.units} units), provenance [${link}.provenance.json](${link}.provenance.json)`,
   ].join('\n');
+}
+
+function wallTimeLine(timing: readonly RunTiming[]): string {
+  const seconds = timing.reduce((sum, line) => sum + line.wallSeconds, 0);
+  const first = timing[0];
+  const last = timing.at(-1);
+  const invocations = timing.length === 1 ? (first?.resumed === true ? 'one invocation that resumed an earlier, unrecorded one' : 'one invocation') : `${timing.length} invocations (interrupted and resumed)`;
+  return `  - wall time: ${(seconds / 60).toFixed(1)} min (${invocations}), 1-min load ${fixed(first?.loadBefore[0] ?? Number.NaN)} at the start and ${fixed(last?.loadAfter[0] ?? Number.NaN)} at the end, finished ${last?.finishedAt ?? '?'}`;
 }

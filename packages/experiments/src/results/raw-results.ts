@@ -1,10 +1,10 @@
-import { cpus, loadavg, platform, totalmem } from 'node:os';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SparseError } from '@sparse/core';
 import { parseJsonLines } from '../io/json-lines.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { JsonObject } from '../json.js';
+import { currentLoad, describeThisMachine, readRunTimings, type MachineDescription, type RunTiming } from '../run/run-timing.js';
 
 /**
  * Where a committed set of raw results came from: the command that made it, the config (as the
@@ -30,13 +30,15 @@ export interface ResultsProvenance {
   /** The config as the run directory stored it (canonical). */
   readonly config: JsonObject;
   /** The machine it ran on (recorded at import, which follows the run on the same machine). */
-  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGiB: number; readonly platform: string; readonly node: string };
+  readonly machine: MachineDescription;
   /** Load averages (1, 5, 15 minutes) at import. */
   readonly loadAverage: readonly number[];
   /** ISO date of the import. */
   readonly importedAt: string;
   /** Training (after the validation split and `trainSize`) and test images the run used, read from the data set at import. */
   readonly counts?: { readonly train: number; readonly test: number };
+  /** The run directory's `timing.jsonl` lines (wall time, load, machine of each `sparse run` that finished it); absent for runs made before runs recorded them. */
+  readonly timing?: readonly RunTiming[];
 }
 
 /**
@@ -75,17 +77,18 @@ export async function importRunResults(options: {
   };
   const rows = await read('results.jsonl');
   const config = JSON.parse(await read('config.json')) as JsonObject;
-  const cpu = cpus()[0]?.model ?? 'unknown';
+  const timing = await readRunTimings(options.runPath);
   const provenance: ResultsProvenance = {
     name: options.name,
     command: options.command,
     configFile: options.configFile,
     runDirectory: basename(options.runPath.replace(/\/+$/, '')),
     config,
-    machine: { cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: platform(), node: process.version },
-    loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+    machine: describeThisMachine(),
+    loadAverage: currentLoad(),
     importedAt: new Date().toISOString(),
     ...(options.counts === undefined ? {} : { counts: options.counts }),
+    ...(timing.length === 0 ? {} : { timing }),
   };
   await mkdir(options.outDir, { recursive: true });
   await writeFileAtomic(join(options.outDir, `${options.name}.jsonl`), rows.endsWith('\n') ? rows : `${rows}\n`);

@@ -4,6 +4,7 @@ import { prepareExperiment, type BuiltInPlugin } from '../config/experiment-conf
 import type { ExperimentContext, ExperimentOutcome } from '../kinds/experiment-kind.js';
 import type { PluginSpec } from '../plugins/plugin-spec.js';
 import type { ProgressStream } from '../progress/progress-bar.js';
+import { currentLoad, describeThisMachine, recordRunTiming } from './run-timing.js';
 
 /**
  * Options of {@link runExperimentFile}.
@@ -44,6 +45,9 @@ export interface RunExperimentFileOptions {
  * @throws SparseError `E_IO` (unreadable config), `E_CONFIG` (a field, naming it and the allowed
  * values), `E_PLUGIN` (a plugin that cannot load).
  *
+ * A run that finishes appends its wall time, the load before and after, and the machine to
+ * `timing.jsonl` in its run directory ({@link recordRunTiming}).
+ *
  * @example
  * ```ts
  * import { runExperimentFile } from '@sparse/experiments';
@@ -53,6 +57,8 @@ export interface RunExperimentFileOptions {
  * ```
  */
 export async function runExperimentFile(options: RunExperimentFileOptions): Promise<ExperimentOutcome> {
+  const startedAt = new Date();
+  const loadBefore = currentLoad();
   const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, options.path);
   const raw = await readConfigFile(path);
@@ -77,5 +83,16 @@ export async function runExperimentFile(options: RunExperimentFileOptions): Prom
     ...(options.preload === undefined ? {} : { preload: options.preload }),
   };
   await prepared.kind.check?.(prepared.config, context);
-  return prepared.kind.run(prepared.config, context);
+  const outcome = await prepared.kind.run(prepared.config, context);
+  const finishedAt = new Date();
+  await recordRunTiming(outcome.runPath, {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    wallSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    resumed: outcome.resumed,
+    loadBefore,
+    loadAfter: currentLoad(),
+    machine: describeThisMachine(),
+  });
+  return outcome;
 }
