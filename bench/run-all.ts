@@ -43,6 +43,8 @@ interface Job {
   readonly script: string | undefined;
   readonly args: readonly string[];
   readonly missing?: string;
+  /** Killed after this long (default 60 min). */
+  readonly timeoutMinutes?: number;
 }
 
 function firstExisting(paths: readonly string[]): string | undefined {
@@ -81,9 +83,13 @@ if (selected('prune-checkpoint')) jobs.push({ name: 'prune-checkpoint', script: 
 if (selected('compaction')) jobs.push({ name: 'compaction', script: 'bench/compaction.ts', args: quickArgs });
 if (selected('sweep-queue')) jobs.push({ name: 'sweep-queue', script: 'bench/sweep-queue.ts', args: quickArgs });
 if (selected('sparse-training')) jobs.push({ name: 'sparse-training', script: 'bench/sparse-training.ts', args: quickArgs });
-if (selected('lth-experiment')) jobs.push({ name: 'lth-experiment', script: 'bench/lth-experiment.ts', args: quickArgs }); // the whole LTH experiment vs bench/python/lth_experiment.py
+// The whole LTH experiment against bench/python/lth_experiment.py; the full config takes over an hour for both sides on 2 cores.
+if (selected('lth-experiment')) jobs.push({ name: 'lth-experiment', script: 'bench/lth-experiment.ts', args: quickArgs, timeoutMinutes: 240 });
 // Every family's quick config run now, each full config's recorded wall time (--full-experiments: run them now too, hours).
-if (selected('experiments')) jobs.push({ name: 'experiments', script: 'bench/experiments.ts', args: [...quickArgs, ...(process.argv.includes('--full-experiments') ? ['--full'] : [])] });
+if (selected('experiments')) {
+  const full = process.argv.includes('--full-experiments');
+  jobs.push({ name: 'experiments', script: 'bench/experiments.ts', args: [...quickArgs, ...(full ? ['--full'] : [])], ...(full ? { timeoutMinutes: 24 * 60 } : {}) });
+}
 if (selected('delta')) {
   const script = deltaScript();
   jobs.push(
@@ -131,7 +137,7 @@ for (const job of summaryOnly ? [] : jobs) {
   console.log(`\n=== ${job.name}: ${job.script} ${job.args.join(' ')}`);
   const start = performance.now();
   const startEpoch = Date.now();
-  const { code, output } = await runScript(job.script, job.args);
+  const { code, output } = await runScript(job.script, job.args, job.timeoutMinutes ?? 60);
   const seconds = (performance.now() - start) / 1000;
   const ok = code === '0';
   // A benchmark that wrote no results file still gets its lines that state a ratio in the summary.
@@ -146,14 +152,14 @@ function resultsWrittenSince(epochMs: number): boolean {
 }
 
 /** Runs one benchmark script in its own Node process, echoing and collecting its standard output. */
-function runScript(script: string, args: readonly string[]): Promise<{ code: string; output: string }> {
+function runScript(script: string, args: readonly string[], timeoutMinutes: number): Promise<{ code: string; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--import', './bench/lib/register.mjs', script, ...args], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
-    const timer = setTimeout(() => child.kill('SIGTERM'), 60 * 60 * 1000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMinutes * 60 * 1000);
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
       output = (output + chunk.toString()).slice(-200_000);
