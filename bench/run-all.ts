@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark side by side with its PyTorch equivalent, then one summary table
  * of ratios (ours/peer speed, >1 = ours faster) and bench/results/summary.json.
  *
- *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,selection,prune-checkpoint,compaction,sweep-queue,sparse-training,experiments,lth-experiment,delta,group-envelope] [--full-experiments] [--update-docs]
+ *   pnpm bench [--quick] [--only training-wasm,training-cpu,parallel-training,simd-peak,gemm-relaxed,selection,prune-checkpoint,compaction,sweep-queue,sparse-training,experiments,lth-experiment,delta,group-envelope] [--full-experiments] [--update-docs]
  *
  * `--summary-only` skips the runs and rebuilds the summary from the files in bench/results/.
  * With `--only`, the summary (and the docs block) keep the latest figures of the benchmarks that
@@ -77,6 +77,8 @@ if (selected('training-cpu')) {
 if (selected('parallel-training')) jobs.push({ name: 'parallel-training', script: 'bench/parallel-training.ts', args: quick ? ['--rounds', '3', '--steps', '100'] : [] });
 // After training-wasm: it converts that run's samples/s into GFLOP/s against the wasm ceiling.
 if (selected('simd-peak')) jobs.push({ name: 'simd-peak', script: 'bench/simd-peak.ts', args: quick ? ['--runs', '3'] : [] });
+// core's SIMD gemm as shipped (mul + add) against the same body with f32x4.relaxed_madd (a what-if: no peer).
+if (selected('gemm-relaxed')) jobs.push({ name: 'gemm-relaxed', script: 'bench/gemm-relaxed.ts', args: quick ? ['--runs', '5'] : [] });
 if (selected('selection')) jobs.push({ name: 'selection', script: 'bench/selection.ts', args: quickArgs });
 // `sparse prune --scope global` on a 1 GB checkpoint (0.1 GB with --quick) against PyTorch's global_unstructured.
 if (selected('prune-checkpoint')) jobs.push({ name: 'prune-checkpoint', script: 'bench/prune-checkpoint.ts', args: quickArgs });

@@ -15,6 +15,12 @@
  *                        set here with v8.setFlagsFromString before compiling; else reported as
  *                        not available
  *   f32 scalar mul+add   f32.mul then f32.add (2 flops per step), for comparison
+ * With relaxed SIMD it also finds whether relaxed_madd rounds once (fused) or twice on this
+ * engine and CPU (bench/lib/relaxed-madd-rounding.ts), and runs the best mul+add and the best
+ * relaxed_madd kernel head to head, in alternating rounds next to a dependent i32.add chain that
+ * counts the core's cycles (bench/lib/cycle-clock.ts), timed in CPU time of this process: the
+ * per-round ratio and flops per cycle hold up better than GFLOP/s on a VM whose clock moves with
+ * the host's load.
  * The multiply depends on the accumulator, so the engine can neither hoist nor merge it; with K
  * chains the loop is bound by throughput, not latency, once K ≥ latency × issue rate (the table
  * shows several K). Each kernel is checked against a JavaScript reference, calibrated so that a
@@ -26,10 +32,12 @@
  * it (2 cores; not measured, so as not to disturb other work on the machine).
  */
 import { setFlagsFromString } from 'node:v8';
+import { ADDS_PER_ITERATION, dependentAddChain } from './lib/cycle-clock.js';
 import './lib/fail.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { readResults, writeResults } from './lib/results.js';
-import { fmt, median, printTable, timeMs } from './lib/stats.js';
+import { probeRelaxedMaddRounding } from './lib/relaxed-madd-rounding.js';
+import { fmt, median, medianRatio, printTable, timeMs } from './lib/stats.js';
 import { encodeModule, F32, I32, op, SIMD, V128, type WasmFunction } from './lib/wasm-encode.js';
 
 function option(name: string, fallback: string): string {
@@ -143,6 +151,13 @@ if (WebAssembly.validate(relaxedProbe)) {
 const machineBefore = machineInfo();
 console.log(`simd-peak benchmark; ${describeMachine(machineBefore)}; V8 ${process.versions.v8}`);
 console.log(`relaxed SIMD (f32x4.relaxed_madd): ${relaxedSimd.available ? 'available' : 'NOT available'}, ${relaxedSimd.how}`);
+// Called a few times only, so this runs the baseline tier (Liftoff); the timed kernels run TurboFan
+// code. Both emit an FMA on V8 11.3 x64 (vfmadd213ps / vfmadd231ps in --print-wasm-code).
+const rounding = relaxedSimd.available ? probeRelaxedMaddRounding(30) : undefined;
+if (rounding !== undefined) {
+  const differing = rounding.cases.length;
+  console.log(`relaxed_madd rounding: ${rounding.rounding} (${differing} inputs where fused and unfused differ, e.g. (1+2^-12)^2 - (1+2^-11): fused 2^-24, unfused 0; got ${rounding.cases[0]?.result ?? '?'})`);
+}
 
 const specs: KernelSpec[] = [];
 // About 24 steps per loop iteration, so that the loop counter and branch cost little.
@@ -201,6 +216,80 @@ printTable(
     fmt((median(r.runsMs) * 1e6) / (r.iterations * r.unroll * r.accumulators)),
   ]),
 );
+
+/** Head to head: the best K of mul+add and of relaxed_madd, alternating rounds, next to the cycle clock. */
+interface HeadToHead {
+  readonly mulAdd: { readonly accumulators: number; readonly gflopsRuns: number[]; readonly flopsPerCycle: number };
+  readonly relaxedMadd: { readonly accumulators: number; readonly gflopsRuns: number[]; readonly flopsPerCycle: number };
+  readonly clockGhzRuns: number[];
+  /** Median of the per-round ratios relaxed_madd / mul+add. */
+  readonly ratio: number;
+}
+
+function bestOf(kind: Kind): KernelResult | undefined {
+  return results.filter((r) => r.kernel === kind).reduce<KernelResult | undefined>((top, r) => (top === undefined || r.gflops > top.gflops ? r : top), undefined);
+}
+
+function headToHead(): HeadToHead | undefined {
+  const mulAdd = bestOf('f32x4 mul+add');
+  const relaxed = bestOf('f32x4 relaxed_madd');
+  if (mulAdd === undefined || relaxed === undefined) return undefined;
+  const runOf = (r: KernelResult): (() => number) => {
+    const spec = specs.find((s) => s.kind === r.kernel && s.accumulators === r.accumulators) as KernelSpec;
+    const run = functions.get(spec) as KernelFunction;
+    return () => run(r.iterations, A, B, INIT);
+  };
+  const chain = dependentAddChain();
+  let chainIterations = 1 << 12;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const ms = timeMs(() => chain(chainIterations, 7));
+    if (ms >= runMs / 4 && attempt >= 4) {
+      chainIterations = Math.max(1, Math.round((chainIterations * runMs) / ms));
+      break;
+    }
+    if (ms < runMs / 4) chainIterations *= 2;
+  }
+  const expected = Math.imul(chainIterations * ADDS_PER_ITERATION, 7) | 0;
+  if ((chain(chainIterations, 7) | 0) !== expected) throw new Error('cycle clock: the add chain returned a wrong sum');
+  const timed = [
+    { name: 'clock', run: () => chain(chainIterations, 7), work: chainIterations * ADDS_PER_ITERATION, out: [] as number[] },
+    { name: 'mul+add', run: runOf(mulAdd), work: mulAdd.flopsPerRun, out: [] as number[] },
+    { name: 'relaxed', run: runOf(relaxed), work: relaxed.flopsPerRun, out: [] as number[] },
+  ];
+  for (let round = 0; round < runs; round++) {
+    // Alternate the order so that neither kernel always follows the other.
+    const order = round % 2 === 0 ? timed : [...timed].reverse();
+    for (const t of order) {
+      // CPU time of this process, not wall time: a time slice taken by another process on this
+      // 2-core VM would otherwise count against whichever kernel it fell on.
+      const before = process.cpuUsage();
+      t.run();
+      const cpu = process.cpuUsage(before);
+      t.out.push(t.work / ((cpu.user + cpu.system) * 1e3));
+    }
+  }
+  const [clock, mulAddRuns, relaxedRuns] = timed.map((t) => t.out) as [number[], number[], number[]];
+  return {
+    mulAdd: { accumulators: mulAdd.accumulators, gflopsRuns: mulAddRuns, flopsPerCycle: medianRatio(mulAddRuns, clock) },
+    relaxedMadd: { accumulators: relaxed.accumulators, gflopsRuns: relaxedRuns, flopsPerCycle: medianRatio(relaxedRuns, clock) },
+    clockGhzRuns: clock,
+    ratio: medianRatio(relaxedRuns, mulAddRuns),
+  };
+}
+
+const versus = headToHead();
+if (versus !== undefined) {
+  printTable(
+    `head to head, ${runs} alternating rounds of ~${runMs} ms, per CPU second (clock: dependent i32.add chain, 1 add per cycle)`,
+    ['kernel', 'accumulators', 'GFLOP/s', 'min', 'max', 'flops/cycle'],
+    [
+      ['f32x4 mul+add', String(versus.mulAdd.accumulators), fmt(median(versus.mulAdd.gflopsRuns)), fmt(Math.min(...versus.mulAdd.gflopsRuns)), fmt(Math.max(...versus.mulAdd.gflopsRuns)), fmt(versus.mulAdd.flopsPerCycle)],
+      ['f32x4 relaxed_madd', String(versus.relaxedMadd.accumulators), fmt(median(versus.relaxedMadd.gflopsRuns)), fmt(Math.min(...versus.relaxedMadd.gflopsRuns)), fmt(Math.max(...versus.relaxedMadd.gflopsRuns)), fmt(versus.relaxedMadd.flopsPerCycle)],
+      ['clock (GHz)', '', fmt(median(versus.clockGhzRuns)), fmt(Math.min(...versus.clockGhzRuns)), fmt(Math.max(...versus.clockGhzRuns)), ''],
+    ],
+  );
+  console.log(`relaxed_madd / mul+add: ${fmt(versus.ratio)}x (median of per-round ratios)`);
+}
 
 const best = (kind: Kind): number | undefined => {
   const values = results.filter((r) => r.kernel === kind).map((r) => r.gflops);
@@ -273,9 +362,10 @@ const path = writeResults('simd-peak', {
   date: new Date().toISOString(),
   machine: { ...machineAfter, loadAverageBefore: machineBefore.loadAverage },
   v8: process.versions.v8,
-  method: `1 thread; acc ← acc·${A} + ${B} on K independent accumulators in registers, no memory traffic; median of ${runs} runs of ~${runMs} ms after calibration and warm-up`,
-  relaxedSimd,
+  method: `1 thread; acc ← acc·${A} + ${B} on K independent accumulators in registers, no memory traffic; median of ${runs} runs of ~${runMs} ms after calibration and warm-up (wall time); headToHead: alternating rounds timed in this process's CPU time, flops per cycle against a dependent i32.add chain`,
+  relaxedSimd: { ...relaxedSimd, rounding: rounding ?? null },
   kernels: results,
+  headToHead: versus ?? null,
   peakGflops: { simd1Core: simdPeak, simd2CoresEstimate: 2 * simdPeak, f32x4MulAdd: mulAddPeak, f32x4RelaxedMadd: relaxedPeak ?? null, scalar: scalarPeak ?? null },
   lenet: {
     flopsPerSample: lenetStepFlops(1),

@@ -24,6 +24,7 @@ export const op = {
   /** `loop` with no result: the body, then `end`. */
   loop: (body: readonly number[]): number[] => [0x03, 0x40, ...body, 0x0b],
   brIf: (depth: number): number[] => [0x0d, ...uleb(depth)],
+  i32Add: [0x6a],
   i32Sub: [0x6b],
   f32Add: [0x92],
   f32Mul: [0x94],
