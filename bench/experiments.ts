@@ -7,20 +7,23 @@
  * date. `--full` runs the full configs now as well (hours on a 2-core machine; they read
  * ../shared/datasets through their configs).
  *
- *   pnpm exec tsx --import ./bench/lib/register.mjs bench/experiments.ts [--quick] [--full] [--only lth,delta]
+ *   pnpm exec tsx --import ./bench/lib/register.mjs bench/experiments.ts [--quick] [--full] [--only lth,delta] [--configs a.json,b.json] [--keep-runs DIR]
  *
  * `--quick` (pnpm bench --quick) runs only the LTH quick config and reports the rest as recorded.
+ * `--configs` runs only the named configs (quick or full) now and reports the others as recorded;
+ * `--keep-runs DIR` keeps the run directories in DIR (to import a full run's results with its
+ * timing: `pnpm results:<family> import DIR/<run> …`) instead of deleting them.
  * Writes bench/results/experiments.json: the rows, and `markdown`, the table pnpm bench --update-docs
  * puts into docs/performance.md.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensureBuiltCli, REPO_ROOT } from './lib/built-cli.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { measureChild, PEAK_MEMORY_SOURCE } from './lib/measure-child.js';
-import { writeResults } from './lib/results.js';
+import { readResults, writeResults } from './lib/results.js';
 import { fmt, printTable } from './lib/stats.js';
 
 const argv = process.argv.slice(2);
@@ -28,6 +31,14 @@ const quick = argv.includes('--quick');
 const runFull = argv.includes('--full');
 const onlyIndex = argv.indexOf('--only');
 const families = onlyIndex >= 0 ? new Set((argv[onlyIndex + 1] ?? '').split(',')) : undefined;
+const configsIndex = argv.indexOf('--configs');
+const chosenConfigs = configsIndex >= 0 ? new Set((argv[configsIndex + 1] ?? '').split(',').filter((name) => name !== '')) : undefined;
+const keepIndex = argv.indexOf('--keep-runs');
+const keepRuns = keepIndex >= 0 ? argv[keepIndex + 1] : undefined;
+if ((configsIndex >= 0 && (chosenConfigs?.size ?? 0) === 0) || (keepIndex >= 0 && (keepRuns === undefined || keepRuns.startsWith('--')))) {
+  console.error('--configs needs a comma-separated list of config files (examples/lth/lenet-fashion-mnist-full.json,…); --keep-runs needs a folder');
+  process.exit(2);
+}
 const FAMILIES = ['lth', 'group-envelope', 'activation', 'delta', 'sparse-training'] as const;
 
 /** One `sparse run` of a config, measured now. */
@@ -111,7 +122,7 @@ function enginesOf(jsonl: string): string[] {
 
 /** Runs one config with the built CLI in a fresh runs folder, then removes the folder. */
 async function measureConfig(cli: string, config: string): Promise<Measured> {
-  const runs = await mkdtemp(join(tmpdir(), 'sparse-bench-experiments-'));
+  const runs = keepRuns === undefined ? await mkdtemp(join(tmpdir(), 'sparse-bench-experiments-')) : await mkdtemp(join(resolve(keepRuns), 'runs-'));
   try {
     const loadBefore = load1();
     const at = new Date().toISOString();
@@ -124,7 +135,8 @@ async function measureConfig(cli: string, config: string): Promise<Measured> {
     }
     return { seconds: measured.seconds, peakMiB: measured.maxRssMiB, loadBefore, loadAfter, engines, at };
   } finally {
-    await rm(runs, { recursive: true, force: true });
+    if (keepRuns === undefined) await rm(runs, { recursive: true, force: true });
+    else console.log(`  kept ${runs}`);
   }
 }
 
@@ -154,14 +166,21 @@ const machine = machineInfo();
 console.log(`experiment wall times${quick ? ' (--quick: only the LTH quick config runs)' : ''}${runFull ? ' (--full: the full configs run too)' : ''}`);
 console.log(`machine: ${describeMachine(machine)}; peak memory from ${PEAK_MEMORY_SOURCE}`);
 const cli = ensureBuiltCli();
+if (keepRuns !== undefined) await mkdir(resolve(keepRuns), { recursive: true });
 const recorded = recordedRuns();
+/** This benchmark's previous measurements, kept for the configs it does not run this time. */
+const previous = new Map<string, Measured>();
+for (const row of readResults<{ rows?: Row[] }>('experiments')?.rows ?? []) {
+  if (row.quickConfig !== undefined && row.quick !== undefined && 'peakMiB' in row.quick) previous.set(row.quickConfig, row.quick);
+  if (row.fullConfig !== undefined && row.full !== undefined && 'peakMiB' in row.full) previous.set(row.fullConfig, row.full);
+}
 const rows: Row[] = [];
 for (const entry of experimentList()) {
   if (families !== undefined && !families.has(entry.family)) continue;
   let quickResult: Row['quick'];
   if (entry.quick !== undefined) {
-    if (quick && entry.family !== 'lth') {
-      quickResult = { skipped: 'not run with --quick' };
+    if ((chosenConfigs !== undefined && !chosenConfigs.has(entry.quick)) || (quick && entry.family !== 'lth')) {
+      quickResult = previous.get(entry.quick) ?? { skipped: chosenConfigs === undefined ? 'not run with --quick' : 'not chosen by --configs' };
     } else {
       console.log(`running ${entry.quick} ...`);
       quickResult = await measureConfig(cli, entry.quick);
@@ -170,12 +189,13 @@ for (const entry of experimentList()) {
   }
   let fullResult: Row['full'];
   if (entry.full !== undefined) {
-    if (runFull) {
+    if (runFull || chosenConfigs?.has(entry.full) === true) {
       console.log(`running ${entry.full} (full) ...`);
       fullResult = await measureConfig(cli, entry.full);
       console.log(`  ${fmt(fullResult.seconds / 60)} min, peak ${fmt(fullResult.peakMiB)} MiB, load ${fullResult.loadBefore} → ${fullResult.loadAfter}`);
     } else {
-      fullResult = recorded.get(entry.full) ?? { missing: `no committed data set names ${entry.full}` };
+      const committed = recorded.get(entry.full);
+      fullResult = committed !== undefined && 'seconds' in committed ? committed : (previous.get(entry.full) ?? committed ?? { missing: `no committed data set names ${entry.full}` });
     }
   }
   rows.push({ family: entry.family, experiment: entry.experiment, quickConfig: entry.quick, fullConfig: entry.full, quick: quickResult, full: fullResult });
@@ -219,7 +239,7 @@ const tableRows = rows.map((row) => [row.family, row.experiment, describeTime(ro
 printTable('EXPERIMENT WALL TIMES (quick: measured now; full: as the committed run recorded it)', header, tableRows);
 const cell = (value: string) => value.replace(/\|/g, '\\|');
 const markdown = [
-  `Generated by \`pnpm bench --only experiments${quick ? ' --quick' : ''}${runFull ? ' --full' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine.cpuModel}, ${machine.logicalCores} logical cores. Quick configs: run now by the built \`sparse run\`, one after another; full configs: the wall time their committed run recorded (\`timing\` in its provenance file).`,
+  `Generated by \`pnpm bench --only experiments${quick ? ' --quick' : ''}${runFull ? ' --full' : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine.cpuModel}, ${machine.logicalCores} logical cores. "measured": run by this benchmark with the built \`sparse run\`, one config at a time (a cell it did not rerun keeps its earlier measurement and date); "recorded": the wall time the committed run recorded (\`timing\` in its provenance file). Each cell gives the 1-minute load average before and after.`,
   '',
   `| ${header.join(' | ')} |`,
   '|---|---|---|---|---|',

@@ -55,7 +55,7 @@ export async function filesUnder(folder: string, out = new Map<string, Buffer>()
   for (const entry of await readdir(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) await filesUnder(path, out, base);
-    else out.set(relative(base, path), await readFile(path));
+    else if (entry.name !== 'timing.jsonl') out.set(relative(base, path), await readFile(path)); // timing.jsonl: wall times, never equal
   }
   return out;
 }

@@ -1,14 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
-/** Every file under `root` (relative path → bytes), for byte-for-byte comparisons of run directories. */
+/** Every file under `root` (relative path → bytes), for byte-for-byte comparisons of run directories; `timing.jsonl` (the runs' wall times) is left out. */
 export async function readTree(root: string, skip: (path: string) => boolean = () => false): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   async function walk(folder: string): Promise<void> {
     for (const entry of await readdir(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);
       const rel = relative(root, path);
-      if (skip(rel)) continue;
+      if (skip(rel) || entry.name === 'timing.jsonl') continue; // timing.jsonl: wall times, never equal
       if (entry.isDirectory()) await walk(path);
       else out.set(rel, await readFile(path));
     }
