@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { prepareExperiment, readConfigFile, runExperimentFile } from '@sparse/experiments';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtIns, removeFolders, repository, temporaryFolder } from './support/experiment.js';
+import { builtIns, removeFolders, repository, temporaryFolder, writeConfig } from './support/experiment.js';
 
 afterAll(removeFolders);
 
@@ -50,5 +50,23 @@ describe('examples/group-envelope', () => {
     expect(units.map((unit) => unit.id)).toEqual(['seed-1/dense', 'seed-1/gsef', 'seed-1/group-lasso']);
     for (const unit of units.slice(1)) expect(unit.output.sets.map((set) => [set.kept, set.k])).toEqual([[128, 128], [64, 64]]);
     expect(await readFile(`${outcome.runPath}/results.md`, 'utf8')).toContain('784-128-64-10');
+  }, 180_000);
+
+  it('the quick config with "engine": "dense-trainer" runs to the end on the wasm trainer and records the engine', async () => {
+    const runs = await temporaryFolder('ge-quick-dense-');
+    const { $schema: _schema, ...quick } = JSON.parse(await readFile(example('mlp-fashion-mnist-quick.json'), 'utf8')) as Record<string, unknown>;
+    const config = { ...quick, engine: 'dense-trainer' };
+    const path = await writeConfig(await temporaryFolder('ge-quick-config-'), config);
+    const tensors = tf.memory().numTensors;
+    const outcome = await runExperimentFile({ path, cwd, runsRoot: runs, builtIns: builtIns(), log: () => {}, progress: { isTTY: false, write: () => {} } });
+    expect(tf.memory().numTensors).toBe(tensors);
+    const rows = (await readFile(`${outcome.runPath}/results.jsonl`, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { unit: string; engine: string; sets: { kept: number; k: number; nonzeroAfterFineTune: number }[]; testFinal: number });
+    expect(rows.map((row) => [row.unit, row.engine])).toEqual([
+      ['seed-1/dense', 'dense-trainer'],
+      ['seed-1/gsef', 'dense-trainer'],
+      ['seed-1/group-lasso', 'dense-trainer'],
+    ]);
+    for (const row of rows.slice(1)) expect(row.sets.map((set) => [set.kept, set.k, set.nonzeroAfterFineTune])).toEqual([[128, 128, 128], [64, 64, 64]]);
+    for (const row of rows) expect(row.testFinal).toBeGreaterThan(0.6);
   }, 180_000);
 });

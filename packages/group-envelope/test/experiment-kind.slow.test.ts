@@ -160,6 +160,59 @@ describe('the group-envelope experiment kind', () => {
     for (const [name, bytes] of expected) expect(actual.get(name)?.equals(bytes), name).toBe(true);
   });
 
+  it("with engine: 'stock' ends with the default path's results bit for bit, 'dense-trainer' within float32 rounding; results.jsonl records the engine", async () => {
+    // `count`: no tensor left by the run (the first run selects the backend, so is not counted).
+    const outputs = async (config: Record<string, unknown>, count = true): Promise<{ units: GroupEnvelopeMethodResult[]; rows: Record<string, unknown>[]; log: string }> => {
+      const tensors = count ? tf.memory().numTensors : undefined;
+      const { outcome, log } = await run(config);
+      if (tensors !== undefined) expect(tf.memory().numTensors).toBe(tensors);
+      const { units } = JSON.parse(await readFile(join(outcome.runPath, 'results.json'), 'utf8')) as { units: { output: GroupEnvelopeMethodResult }[] };
+      const rows = (await readFile(join(outcome.runPath, 'results.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      return { units: units.map((unit) => unit.output), rows, log };
+    };
+    const plain = await outputs(tinyConfig({ name: 'engine' }), false);
+    const stock = await outputs(tinyConfig({ name: 'engine', engine: 'stock' }));
+    const dense = await outputs(tinyConfig({ name: 'engine', engine: 'dense-trainer' }));
+    expect(plain.units.every((unit) => unit.engine === undefined)).toBe(true);
+    expect(plain.rows.map((row) => row['engine'])).toEqual(['stock', 'stock', 'stock']);
+    expect(stock.units.map((unit) => unit.engine)).toEqual(['stock', 'stock', 'stock']);
+    expect(dense.units.map((unit) => unit.engine)).toEqual(['dense-trainer', 'dense-trainer', 'dense-trainer']);
+    expect(dense.rows.map((row) => row['engine'])).toEqual(['dense-trainer', 'dense-trainer', 'dense-trainer']);
+    expect(dense.log).toMatch(/engine dense-trainer/);
+    // stock: the same operations as the default path, the fine-tune's bias masks kept by a proximal step.
+    expect(stock.units.map(({ engine: _engine, ...rest }) => rest)).toEqual(plain.units);
+    // dense-trainer: sums in another order; the selection's groups and the kept counts are the
+    // same, accuracies (on 200 test images) move by at most one image.
+    dense.units.forEach((unit, i) => {
+      const reference = plain.units[i] as GroupEnvelopeMethodResult;
+      expect(unit.sets.map((set) => [set.k, set.kept, set.nonzeroAfterFineTune])).toEqual(reference.sets.map((set) => [set.k, set.kept, set.nonzeroAfterFineTune]));
+      expect(unit.history.map((h) => h.step)).toEqual(reference.history.map((h) => h.step));
+      expect(Math.abs(unit.testFinal - reference.testFinal)).toBeLessThanOrEqual(1 / 200 + 1e-12);
+    });
+  });
+
+  it('an engine resumes from its checkpoints to the same files as an uninterrupted run', async () => {
+    const config = tinyConfig({ name: 'resume-engine', engine: 'dense-trainer' });
+    const straight = await run(config);
+    const controller = new AbortController();
+    const runs = join(await temporaryFolder('ge-runs-'), 'runs');
+    await expect(
+      run(config, {
+        runs,
+        signal: controller.signal,
+        progress: (chunk) => {
+          const percent = /(\d+(?:\.\d+)?)%/.exec(chunk);
+          if (percent !== null && Number(percent[1]) >= 50) controller.abort(new Error('stopped for the test'));
+        },
+      }),
+    ).rejects.toThrow('stopped for the test');
+    const resumed = await run(config, { runs });
+    expect(resumed.outcome.resumed).toBe(true);
+    const expected = await filesUnder(straight.outcome.runPath);
+    const actual = await filesUnder(resumed.outcome.runPath);
+    for (const name of ['results.json', 'results.jsonl', 'metrics.jsonl']) expect(actual.get(name)?.equals(expected.get(name) as Buffer), name).toBe(true);
+  });
+
   describe('a wrong config fails before any run directory exists, naming the field and what is allowed', () => {
     const cases: [string, Record<string, unknown>, string, string, RegExp][] = [
       ['a wrong option type', { methods: [{ name: 'gsef', lambda: 'x', k: 3 }] }, 'E_CONFIG', 'methods[0].lambda', /methods\[0\]\.lambda: expected a number, received "x"/],
@@ -170,6 +223,7 @@ describe('the group-envelope experiment kind', () => {
       ['a group naming no parameter', { methods: [{ name: 'gsef', lambda: 1, k: 3, groups: [{ kind: 'dense-neurons', kernel: 'fc9/kernel' }] }] }, 'E_CONFIG', 'methods[0].groups[0].kernel', /fc9\/kernel/],
       ['a k larger than a layer', { methods: [{ name: 'gsef', lambda: 1, k: 20 }] }, 'E_CONFIG', 'methods[0].k.fc2', /only 16/],
       ['an unknown field', { epoch: 3 }, 'E_CONFIG', 'epoch', /epoch: unknown field; allowed: .*epochs/],
+      ['an unknown training engine', { engine: 'turbo' }, 'E_CONFIG', 'engine', /engine: unknown training engine "turbo"; registered: .*dense-trainer.*fused.*stock/],
       ['a warm-up as long as training', { warmupEpochs: 2 }, 'E_CONFIG', 'warmupEpochs', /never run/],
       ['a validation split too large', { validationSize: 6000 }, 'E_CONFIG', 'validationSize', /below the 6000 training images/],
       ['a missing evidence file', { appendix: { proxScaling: './no-scaling.json' } }, 'E_CONFIG', 'appendix.proxScaling', /appendix\.proxScaling: the file "\.\/no-scaling\.json" does not exist/],

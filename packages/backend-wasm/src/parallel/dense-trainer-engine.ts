@@ -147,6 +147,8 @@ export interface DenseTrainerEngine extends TrainingEngine {
  * WebAssembly SIMD ({@link createDenseTrainer}), whatever the tfjs backend, each step shared by
  * `threads` threads. It refuses models without `denseLayers` and masks on anything but kernels.
  * Adam's state goes in and out in tfjs's layout, so a run can resume under another engine. Its
+ * steppers' `reload()` reads the variables back into the trainer (`loadWeights`), so `train` can
+ * run a regularizer's proximal steps between its steps. Its
  * steppers' `maskAccess` works in the trainer's memory (dense gradients by a gradients-only pass of
  * its own SIMD kernels; grown entries' moments reset in place) on the kernels started with a mask. The
  * wasm backend's plugin registers it (its option `denseTrainerThreads` sets `threads`).
@@ -189,6 +191,7 @@ export function createDenseTrainerEngine(options: DenseTrainerEngineOptions = {}
         maskAccess: trainerMaskAccess(trainer, layers),
         step: async ({ x, y }) => trainer.step(x, y),
         sync: () => trainer.syncWeights(),
+        reload: () => trainer.loadWeights(),
         adamState: async () => toAdamState(trainer.adamState(), layers),
         dispose: () => trainer.dispose(),
       };

@@ -112,6 +112,14 @@ export interface DenseTrainer {
   step(x: tf.Tensor, y: tf.Tensor): void;
   /** Writes the trained weights into the layers' variables (for evaluation, checkpoints, the end). */
   syncWeights(): void;
+  /**
+   * The inverse of {@link syncWeights}: reads the layers' variables into the trainer's memory
+   * (after the caller changed them between steps, e.g. a proximal step), masked by the masks in
+   * force as at creation, so masked-out entries stay 0. Adam's moments, `steps` and running powers
+   * are unchanged. One copy of each kernel and bias. With threads, the workers are idle between
+   * steps and see the new values at the next one.
+   */
+  loadWeights(): void;
   /** A copy of Adam's state now (moments, `t`, running powers), e.g. for a checkpoint. */
   adamState(): DenseTrainerAdamState;
   /** Per layer, input first: whether its kernel has a mask (given one at creation); only those take new masks. */
@@ -422,6 +430,10 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
         (hostMasks[l] as Float32Array).set(mask);
       });
     },
+    loadWeights() {
+      usable();
+      options.layers.forEach((layer, l) => writeLayer(floats, layout, l, layer, hostMasks[l] ?? null));
+    },
     syncWeights() {
       usable();
       tf.tidy(() => {
@@ -591,24 +603,25 @@ function pad(floats: Float32Array, values: Float32Array, at: number, rows: numbe
   for (let i = 0; i < rows; i++) floats.set(values.subarray(i * columns, (i + 1) * columns), at / 4 + i * stride);
 }
 
+/** Writes layer `l`'s kernel (times `mask`, as MaskedOptimizer's `w ← m ⊙ w`) and bias from its variables into the padded layout. */
+function writeLayer(floats: Float32Array, layout: TrainerLayout, l: number, layer: DenseTrainerLayer, mask: Float32Array | null): void {
+  const buffers = layout.layers[l] as TrainerLayout['layers'][number];
+  const [rows = 0, columns = 0] = layer.kernel.shape;
+  const stride = layout.padded[l + 1] as number;
+  const kernel = layer.kernel.dataSync() as Float32Array;
+  pad(floats, mask === null ? kernel : kernel.map((w, i) => w * (mask[i] as number)), buffers.kernel, rows, columns, stride);
+  floats.set(layer.bias.dataSync() as Float32Array, buffers.bias / 4);
+}
+
 /** Writes the layers' kernels (masked), biases and masks into the padded layout (the memory starts zeroed) and the constant one. */
 function writeInitialValues(memory: WebAssembly.Memory, layout: TrainerLayout, layers: readonly DenseTrainerLayer[], masks: readonly (Float32Array | null)[]): void {
   const floats = new Float32Array(memory.buffer);
   floats[layout.one / 4] = 1;
   layers.forEach((layer, l) => {
-    const buffers = layout.layers[l] as TrainerLayout['layers'][number];
-    const [rows = 0, columns = 0] = layer.kernel.shape;
-    const stride = layout.padded[l + 1] as number;
-    const kernel = layer.kernel.dataSync() as Float32Array;
-    const mask = masks[l];
-    if (mask === null || mask === undefined) {
-      pad(floats, kernel, buffers.kernel, rows, columns, stride);
-    } else {
-      // As MaskedOptimizer: masked weights are zeroed from the start.
-      pad(floats, kernel.map((w, i) => w * (mask[i] as number)), buffers.kernel, rows, columns, stride);
-      pad(floats, mask, buffers.mask, rows, columns, stride);
-    }
-    floats.set(layer.bias.dataSync() as Float32Array, buffers.bias / 4);
+    const mask = masks[l] ?? null;
+    // As MaskedOptimizer: masked weights are zeroed from the start.
+    writeLayer(floats, layout, l, layer, mask);
+    if (mask !== null) pad(floats, mask, (layout.layers[l] as TrainerLayout['layers'][number]).mask, layer.kernel.shape[0] ?? 0, layer.kernel.shape[1] ?? 0, layout.padded[l + 1] as number);
   });
 }
 

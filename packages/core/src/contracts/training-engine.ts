@@ -62,9 +62,13 @@ export interface EngineStartOptions {
  * ```ts
  * import type { EngineStepper, Batch } from '@sparse/core';
  *
- * async function epoch(stepper: EngineStepper, batches: Batch[]): Promise<void> {
- *   for (const batch of batches) await stepper.step(batch);
- *   stepper.sync();
+ * async function epoch(stepper: EngineStepper, batches: Batch[], shrink: () => void): Promise<void> {
+ *   for (const batch of batches) {
+ *     await stepper.step(batch);
+ *     stepper.sync();
+ *     shrink(); // changes the variables, e.g. a proximal step
+ *     stepper.reload?.();
+ *   }
  * }
  * ```
  */
@@ -77,6 +81,18 @@ export interface EngineStepper {
   adamState(): Promise<AdamState>;
   /** Frees the optimizer or trainer. */
   dispose(): Promise<void>;
+  /**
+   * Takes back the model variables' current values after the caller changed them between steps
+   * (after `sync()`; e.g. a regularizer's proximal step, which `train` runs this way): the next
+   * step starts from them. Adam's moments, step count and running powers are unchanged, and
+   * masked-out entries stay 0 (the masks are applied to the values taken). One copy per parameter
+   * at most. Every engine of core and the wasm backend has it; an engine without it cannot take
+   * proximal steps.
+   *
+   * It is on the stepper, not on `maskAccess`: it concerns every parameter (biases included),
+   * masked or not, and engines without masks need it too.
+   */
+  reload?(): void;
   /**
    * Reading and changing the masks between steps (dynamic sparse training), when the engine
    * supports it; every engine of core and the wasm backend does.

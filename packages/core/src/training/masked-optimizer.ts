@@ -8,6 +8,7 @@ import { SparseError } from '../errors.js';
 import { resolveMaskEntries, type MaskEntry } from './mask-entries.js';
 import { isMaskAwareOptimizer } from './fused-adam.js';
 import { explainMissingGradient } from './missing-gradient.js';
+import { learningRateAt, proximalContext, runProximalSteps } from './proximal-steps.js';
 import { bindRegularizers, type RegularizerBinding } from './regularizer-binding.js';
 
 /** tfjs-core's `NamedTensor` (a name and a tensor), which its index does not re-export. */
@@ -225,13 +226,7 @@ export class MaskedOptimizer extends tf.Optimizer {
       this.reapplyMasks();
     }
     if (this.proximal.length > 0) {
-      const context = this.stepContext();
-      // Inside a tidy: `v.assign(tf.tidy(() => …))` in a proximal step would otherwise leave the
-      // assigned tensor registered (it shares the variable's data). State a regularizer keeps
-      // across steps must be tf.keep()-ed.
-      tf.tidy(() => {
-        for (const { regularizer, parameters } of this.proximal) regularizer.proximalStep?.(parameters, context, this.currentMasks);
-      });
+      runProximalSteps(this.proximal, this.stepContext(), this.currentMasks);
       this.reapplyMasks();
     }
     this.currentStep += 1;
@@ -286,19 +281,11 @@ export class MaskedOptimizer extends tf.Optimizer {
   }
 
   private stepContext(): StepContext {
-    const learningRate = this.learningRate();
-    const step = this.currentStep;
-    const { epoch } = this;
-    if (learningRate === undefined) return epoch === undefined ? { step } : { step, epoch };
-    return epoch === undefined ? { step, learningRate } : { step, epoch, learningRate };
-  }
-
-  private learningRate(): number | undefined {
-    const option = this.learningRateOption;
-    if (typeof option === 'number') return option;
-    if (typeof option === 'function') return option(this.currentStep);
-    const fromConfig = this.inner.getConfig()['learningRate'];
-    return typeof fromConfig === 'number' ? fromConfig : undefined;
+    const learningRate = learningRateAt(this.learningRateOption, this.currentStep, () => {
+      const fromConfig = this.inner.getConfig()['learningRate'];
+      return typeof fromConfig === 'number' ? fromConfig : undefined;
+    });
+    return proximalContext(this.currentStep, this.epoch, learningRate);
   }
 }
 

@@ -12,7 +12,8 @@ import { maskedOptimizerAccess } from './masked-optimizer-access.js';
  * model's `fusedLoss` when it has one), both wrapped by `withMasks`, which masks the variables at
  * once and re-applies the masks after every update. They train any model.
  *
- * Their steppers have a `maskAccess` ({@link maskedOptimizerAccess}): dense gradients of the
+ * Their steppers `reload()` by re-applying the masks to the variables (which are the weights they
+ * train). Their steppers have a `maskAccess` ({@link maskedOptimizerAccess}): dense gradients of the
  * loss the engine steps on (`fusedLoss` for `fused` when the model has one), and mask replacement
  * with the grown entries' Adam moments reset. Mask tensors it makes are the engine's, disposed
  * with it; the masks it was started with stay the caller's.
@@ -59,6 +60,8 @@ export function optimizerEngine(kind: 'stock' | 'fused'): TrainingEngine {
           optimizer.minimize(() => lossOf(batch), false, variables);
         },
         sync: () => {},
+        // The variables are this engine's weights: only the masks need re-applying.
+        reload: () => optimizer.setMasks(optimizer.masks),
         adamState: () => captureAdamState(adam),
         dispose: async () => {
           adam.dispose();

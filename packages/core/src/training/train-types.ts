@@ -296,10 +296,13 @@ export interface TrainOptions {
    * Instead of `optimizer`: a started training engine (core's `TrainingEngine`, e.g.
    * `optimizerEngine('fused').start(model, masks, …)` or a backend's `dense-trainer`), whose
    * `step(batch)` makes each update. The engine holds the masks it was started with (changed only
-   * by `maskUpdates`, through its `maskAccess`), so `masks`, `pruning`, `regularizers` and
-   * `learningRate` are refused with it, and the step loss is not
-   * available (`readLoss()` / `readMeanLoss()` throw). The caller owns it: `sync()` it in hooks
-   * before reading the variables, and dispose it after `train` returns.
+   * by `maskUpdates`, through its `maskAccess`), so `masks` and `pruning` are refused with it,
+   * and the step loss is not available (`readLoss()` / `readMeanLoss()` throw). `regularizers`
+   * are allowed when each has a `proximalStep` and no `penalty` and the stepper has `reload()`
+   * (core's engines and `dense-trainer` do): after each step the loop `sync()`s, runs the proximal
+   * steps as the optimizer path does, and `reload()`s; `learningRate` is then required. The
+   * caller owns it: `sync()` it in hooks before reading the variables, and dispose it after
+   * `train` returns.
    */
   readonly engine?: EngineStepper;
   /** The minibatches. */
@@ -319,9 +322,12 @@ export interface TrainOptions {
    * `pruning`.
    */
   readonly maskUpdates?: MaskUpdates;
-  /** Regularizers (penalties added to the loss, proximal steps after each update). */
+  /** Regularizers (penalties added to the loss, proximal steps after each update; with `engine`, proximal steps only). */
   readonly regularizers?: readonly (Regularizer | RegularizerBinding)[];
-  /** Learning rate for proximal steps; default: the optimizer's `getConfig().learningRate`. */
+  /**
+   * Learning rate for proximal steps; default: the optimizer's `getConfig().learningRate`. With
+   * `engine`: required with `regularizers` (give the engine's rate), refused without.
+   */
   readonly learningRate?: number | ((step: number) => number);
   /** Hooks. */
   readonly hooks?: TrainHooks;

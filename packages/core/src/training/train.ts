@@ -10,6 +10,8 @@ import { withMasks, type MaskedOptimizer } from './masked-optimizer.js';
 import { maskedOptimizerAccess } from './masked-optimizer-access.js';
 import { applyMaskUpdate, maskUpdateSeed } from './mask-update-step.js';
 import { pruneStepSeed } from './prune-step-seed.js';
+import { learningRateAt, proximalContext, runProximalSteps } from './proximal-steps.js';
+import { bindRegularizers, type RegularizerBinding } from './regularizer-binding.js';
 import type { BatchSource, GradualPruning, TrainOptions, TrainResult } from './train-types.js';
 
 /**
@@ -26,7 +28,9 @@ import type { BatchSource, GradualPruning, TrainOptions, TrainResult } from './t
  *    `maskUpdateSeed(seed, step)`, then `hooks.onMaskUpdate` (dynamic sparse training: RigL, SET);
  * 4. runs one optimizer update inside one `tf.tidy` (masked gradients, update, `w ← m ⊙ w`,
  *    proximal steps) — or, when `engine` is given instead of `optimizer`, awaits the started
- *    training engine's `step(batch)`;
+ *    training engine's `step(batch)`, then, with `regularizers`, `engine.sync()`, the proximal
+ *    steps with the optimizer path's {@link StepContext} (step, epoch, `learningRate`) and the
+ *    engine's masks, and `engine.reload()`;
  * 5. calls `hooks.onStepEnd` and `onProgress`.
  *
  * Nothing is read back from the backend unless a hook asks (`readLoss()`, `readMeanLoss()`); the
@@ -98,6 +102,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
               for (const mask of replaced.values()) if (owned.delete(mask)) mask.dispose();
             },
           });
+  // With engine: the proximal steps the loop runs between the engine's steps, and the engine's masks they see.
+  const engineProximal: readonly RegularizerBinding[] = engine === undefined ? [] : bindRegularizers(options.regularizers ?? [], parameters);
+  let engineMasks: MaskSet | undefined;
+  const masksForProximal = (): MaskSet => {
+    if (engineMasks === undefined) {
+      const read = engine?.maskAccess?.readMasks() ?? new Map<string, Float32Array>();
+      const shapes = engine?.maskAccess?.shapes;
+      engineMasks = new Map([...read].map(([name, values]) => [name, tf.tensor(values, [...(shapes?.get(name) ?? [values.length])], 'float32')] as const));
+    }
+    return engineMasks;
+  };
+  const dropEngineMasks = (): void => {
+    if (engineMasks !== undefined) tf.dispose([...engineMasks.values()]);
+    engineMasks = undefined;
+  };
   const variables = parameters.map((p) => p.variable);
   const keepStepLoss = optimizer !== undefined && (hooks.onStepEnd !== undefined || hooks.onEpochEnd !== undefined);
   const started = performance.now();
@@ -150,6 +169,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 
   try {
+    if (engineProximal.length > 0) masksForProximal();
     await hooks.onTrainBegin?.({ step: config.initialStep, masks: masksInForce() });
     for (let epoch = config.initialEpoch; ; epoch += 1) {
       if (config.epochs !== undefined && epochsDone >= config.epochs) break;
@@ -177,6 +197,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           try {
             const summary = await applyMaskUpdate(access, maskUpdates.rule, { step, totalSteps: maskUpdates.totalSteps, seed: maskUpdateSeed(config.seed, step), batch });
             updates += 1;
+            if (engineMasks !== undefined) {
+              dropEngineMasks();
+              masksForProximal();
+            }
             await hooks.onMaskUpdate?.({ ...summary, epoch });
           } catch (error) {
             if (config.disposeBatches) tf.dispose([batch.x, batch.y]);
@@ -189,6 +213,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         } else {
           try {
             await engine?.step(batch);
+            if (engine !== undefined && engineProximal.length > 0) {
+              engine.sync();
+              runProximalSteps(engineProximal, proximalContext(step, epoch, learningRateAt(options.learningRate, step)), masksForProximal());
+              engine.reload?.();
+            }
           } catch (error) {
             if (config.disposeBatches) tf.dispose([batch.x, batch.y]);
             throw error;
@@ -243,6 +272,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw error;
   } finally {
     epochLoss?.dispose();
+    dropEngineMasks();
   }
 
   const result: TrainResult = {
@@ -465,7 +495,7 @@ function validateEngine(options: TrainOptions): void {
   if (typeof engine !== 'object' || engine === null || typeof engine.step !== 'function') {
     throw new SparseError('E_CONFIG', 'train: engine must be a started training engine (an EngineStepper with step()).', { field: 'engine' });
   }
-  const refused: (keyof TrainOptions)[] = ['optimizer', 'masks', 'pruning', 'learningRate'];
+  const refused: (keyof TrainOptions)[] = ['optimizer', 'masks', 'pruning'];
   for (const field of refused) {
     if (options[field] !== undefined) {
       throw new SparseError(
@@ -475,9 +505,46 @@ function validateEngine(options: TrainOptions): void {
       );
     }
   }
-  if (options.regularizers !== undefined && options.regularizers.length > 0) {
-    throw new SparseError('E_CONFIG', 'train: regularizers cannot be combined with engine; the engine makes the updates without proximal steps.', {
-      field: 'regularizers',
+  const regularizers = options.regularizers ?? [];
+  if (regularizers.length === 0) {
+    if (options.learningRate !== undefined) {
+      throw new SparseError('E_CONFIG', 'train: learningRate with engine is the learning rate of proximal steps, and there are no regularizers; the engine has its own (its start options).', {
+        field: 'learningRate',
+      });
+    }
+    return;
+  }
+  if (typeof engine.reload !== 'function') {
+    throw new SparseError(
+      'E_CONFIG',
+      "train: regularizers cannot be combined with this engine: its stepper has no reload(), so it cannot take back the weights a proximal step changed (core's 'stock' and 'fused' and the wasm backend's 'dense-trainer' can).",
+      { field: 'regularizers', allowed: ['stock', 'fused', 'dense-trainer'] },
+    );
+  }
+  for (const entry of regularizers) {
+    const regularizer = typeof entry === 'object' && entry !== null && 'regularizer' in entry ? entry.regularizer : entry;
+    const name = typeof regularizer?.name === 'string' ? regularizer.name : String(regularizer);
+    if (typeof regularizer?.penalty === 'function' || typeof regularizer?.proximalStep !== 'function') {
+      const what = typeof regularizer?.penalty === 'function' ? 'has a penalty, which an engine cannot add to its loss (it computes its own gradients)' : 'has no proximalStep';
+      throw new SparseError(
+        'E_CONFIG',
+        `train: the regularizer '${name}' ${what}; with engine, every regularizer must have a proximalStep and no penalty (the loop runs the proximal steps between the engine's steps). Train with optimizer for a penalty.`,
+        { field: 'regularizers', received: name, allowed: 'regularizers with a proximalStep and no penalty' },
+      );
+    }
+  }
+  if (options.learningRate === undefined) {
+    throw new SparseError('E_CONFIG', "train: regularizers with engine need learningRate: the proximal steps' learning rate (the engine's Adam rate, given to its start), a number or a function of the step.", {
+      field: 'learningRate',
+      allowed: 'a finite number ≥ 0, or a function of the step',
+    });
+  }
+  const rate = options.learningRate;
+  if (typeof rate === 'number' ? !(Number.isFinite(rate) && rate >= 0) : typeof rate !== 'function') {
+    throw new SparseError('E_CONFIG', `train: learningRate must be a finite number ≥ 0 or a function of the step; got ${String(rate)}.`, {
+      field: 'learningRate',
+      received: rate,
+      allowed: 'a finite number ≥ 0, or a function of the step',
     });
   }
 }

@@ -1,11 +1,11 @@
 import { SparseError, isSparseError } from '@sparse/core';
 import { resolveFashionMnistDataset } from '@sparse/datasets';
-import { checkTrainingMemory, type ExperimentContext } from '@sparse/experiments';
+import { checkTrainingMemory, resolveTrainingEngine, type ExperimentContext } from '@sparse/experiments';
 import { modelParameters } from '@sparse/layers';
 import { readAppendix, type Appendix } from './appendix.js';
 import type { GroupEnvelopeExperimentConfig } from './config.js';
 import { groupRegularizerOf } from './group-regularizer-of.js';
-import { createMlp } from './mlp.js';
+import { createMlp, mlpLoss, mlpTrainableModel } from './mlp.js';
 import { planMethods } from './plan.js';
 import { selectionCounts } from './select-groups.js';
 
@@ -17,6 +17,8 @@ export interface CheckedExperiment {
   readonly trainCount: number;
   readonly testCount: number;
   readonly appendix: Appendix;
+  /** The training engine the config names (as resolved), or `undefined` for the default path. */
+  readonly engine?: string;
 }
 
 function fail(field: string, message: string, received: unknown, allowed: string): never {
@@ -36,7 +38,8 @@ function underField(error: unknown, field: string): never {
  * Everything about a `group-envelope` config that its schema cannot see, checked before anything
  * is written: the data folder and its files, the split sizes, the evidence files, and each
  * method's regularizer built through the runtime and fitted to the model (its groups name
- * existing parameters of fitting shapes, its own `k` and the selection's `k` fit every set).
+ * existing parameters of fitting shapes, its own `k` and the selection's `k` fit every set), and
+ * the config's `engine` accepting the MLP with masks on its kernels.
  *
  * @throws SparseError `E_CONFIG` naming the field.
  */
@@ -60,10 +63,16 @@ export function checkGroupEnvelopeExperiment(config: GroupEnvelopeExperimentConf
   checkTrainingMemory({ field: 'model.layerSizes', model: `[${sizes.join(', ')}]`, parameters: weights, activations: sizes.reduce((sum, width) => sum + width, 0), batchSize: config.batchSize, replicates: 1, backend: context.runtime.backend });
   const appendix = readAppendix(config, where);
   const methods = planMethods(config).filter((method) => method.ref !== undefined);
-  if (methods.length > 0) {
+  let engine: string | undefined;
+  if (methods.length > 0 || config.engine !== undefined) {
     const model = createMlp(config.model.layerSizes, config.seeds[0] ?? 0);
     try {
       const parameters = modelParameters(model);
+      if (config.engine !== undefined) {
+        // The fine-tune gives the engine masks on kernels only (the rest: engine-masks.ts).
+        const kernels = parameters.filter((p) => p.role === 'dense-kernel').map((p) => p.name);
+        engine = resolveTrainingEngine(context.runtime, config.engine, mlpTrainableModel(parameters, mlpLoss(model)), kernels).name;
+      }
       for (const method of methods) {
         const field = method.field ?? 'methods';
         const regularizer = groupRegularizerOf(context.runtime, method.ref ?? method.label, field);
@@ -90,5 +99,6 @@ export function checkGroupEnvelopeExperiment(config: GroupEnvelopeExperimentConf
     trainCount: Math.min(config.trainSize ?? remaining, remaining),
     testCount: Math.min(config.testSize ?? dataset.testCount, dataset.testCount),
     appendix,
+    ...(engine === undefined ? {} : { engine }),
   };
 }

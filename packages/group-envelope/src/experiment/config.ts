@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Regularizers, type ImplementationRef, type ImplementationRefs } from '@sparse/core';
+import { Regularizers, TrainingEngines, type ImplementationRef, type ImplementationRefs } from '@sparse/core';
 import { fashionMnistDatasetSchema, type FashionMnistDatasetConfig } from '@sparse/datasets';
 
 /**
@@ -50,6 +50,12 @@ export interface GroupEnvelopeExperimentConfig {
   readonly recordEvery: number;
   /** Rounds of the inference-latency measurement after training (0: none); timings go to `latency.json`. */
   readonly latencyRounds: number;
+  /**
+   * The training engine (`stock`, `fused`, `dense-trainer` or a plugin's own) that takes the Adam
+   * steps, the regularizer's proximal steps running between them; absent: `tf.train.adam` through
+   * core's `train` (the `stock` engine's path), as the committed results ran.
+   */
+  readonly engine?: ImplementationRef;
   /** Evidence shown in the report: prox-scaling benchmark results (a JSON file). */
   readonly appendix?: { readonly proxScaling?: string };
   /** The TensorFlow.js backend (the runner's field). */
@@ -82,9 +88,10 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
  * | `targetGroupSparsity` | fraction of each set's groups the hard selection removes | 0.75 |
  * | `recordEvery` | steps between counts of nonzero groups | 50 |
  * | `latencyRounds` | interleaved latency rounds after training (0: none) | 0 |
+ * | `engine` | the training engine taking the Adam steps (`"dense-trainer"`, `"fused"`, `"stock"` or a plugin's own, as `"name"` or `{ "name", ...options }`); the proximal steps and the fine-tune's masks run between its steps | none: `tf.train.adam` through core's `train` |
  * | `appendix` | `{ "proxScaling": file }`: the prox-scaling benchmark's JSON, shown in the report (λ is chosen by code from a tuning run: `pnpm results:group-envelope`) | none |
  *
- * @param refs - the runtime's implementation references (`refs.of(Regularizers)`).
+ * @param refs - the runtime's implementation references (`refs.of(Regularizers)`, `refs.of(TrainingEngines)`).
  *
  * @example
  * ```ts
@@ -120,6 +127,10 @@ export function groupEnvelopeConfigSchema(refs: ImplementationRefs): z.ZodObject
       targetGroupSparsity: z.number().min(0).lt(1).default(0.75).meta({ description: "Fraction of each set's groups the hard selection removes." }),
       recordEvery: z.int().min(1).default(50).meta({ description: 'Steps between counts of nonzero groups.' }),
       latencyRounds: z.int().min(0).max(100).default(0).meta({ description: 'Interleaved latency rounds after training (0: none); timings go to latency.json.' }),
+      engine: refs
+        .of(TrainingEngines)
+        .optional()
+        .meta({ description: "The training engine taking the Adam steps (dense-trainer, fused, stock or a plugin's own); the proximal steps run between its steps. Default: tf.train.adam through core's train (the stock path)." }),
       appendix: z
         .strictObject({
           proxScaling: z.string().min(1).max(4096).optional().meta({ description: 'The JSON written by bench/prox-scaling.ts --json.' }),

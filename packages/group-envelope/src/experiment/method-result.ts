@@ -19,6 +19,12 @@ export interface GroupEnvelopeMethodResult {
   readonly method: string;
   /** The regularizer as configured; `null` for the dense baseline. */
   readonly regularizer: ImplementationRef | null;
+  /**
+   * The training engine that took the steps, when the config names one (`engine`), as resolved
+   * in the unit; absent for the default path (`tf.train.adam` through core's `train`), so runs of
+   * configs without `engine` record what they always did.
+   */
+  readonly engine?: string;
   /** Nonzero groups per set while the prox ran, every `recordEvery` steps (after the step's prox). */
   readonly history: readonly { readonly step: number; readonly nonzero: readonly number[] }[];
   /** Validation accuracy after each epoch (training, then fine-tune; epochs counted from 1). */

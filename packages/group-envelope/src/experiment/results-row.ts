@@ -1,9 +1,9 @@
 import type { GroupEnvelopeMethodResult } from './method-result.js';
 
 /**
- * The training engine every `group-envelope` unit steps through: core's `train` with
- * `tf.train.adam` on the model's loss (the `stock` engine's path), the regularizer's proximal step
- * after each update.
+ * The training engine a `group-envelope` unit steps through when its config names none: core's
+ * `train` with `tf.train.adam` on the model's loss (the `stock` engine's path), the regularizer's
+ * proximal step after each update. A config's `engine` replaces it.
  *
  * @example
  * ```ts
@@ -34,7 +34,8 @@ export interface GroupEnvelopeResultsRow extends GroupEnvelopeMethodResult {
 }
 
 /**
- * The results line of one unit: its id, {@link GROUP_ENVELOPE_ENGINE} and its output.
+ * The results line of one unit: its id, the engine that ran it (the output's `engine`, else
+ * {@link GROUP_ENVELOPE_ENGINE}) and the rest of its output.
  *
  * @example
  * ```ts
@@ -45,5 +46,6 @@ export interface GroupEnvelopeResultsRow extends GroupEnvelopeMethodResult {
  * ```
  */
 export function resultsRow(unit: string, result: GroupEnvelopeMethodResult): GroupEnvelopeResultsRow {
-  return { unit, engine: GROUP_ENVELOPE_ENGINE, ...result };
+  const { engine, ...output } = result;
+  return { unit, engine: engine ?? GROUP_ENVELOPE_ENGINE, ...output };
 }

@@ -53,7 +53,7 @@ export async function runGroupEnvelopeExperiment(config: GroupEnvelopeExperiment
   try {
     context.log(
       `${run.resumed ? 'Resuming' : 'Starting'} ${run.path}\n` +
-        `${config.seeds.length} seed(s) × ${units.length / config.seeds.length} method(s): ${checked.trainCount} training images, ${stepsPerEpoch} steps per epoch, ${config.epochs} + ${config.fineTuneEpochs} epochs, backend ${context.runtime.backend}\n`,
+        `${config.seeds.length} seed(s) × ${units.length / config.seeds.length} method(s): ${checked.trainCount} training images, ${stepsPerEpoch} steps per epoch, ${config.epochs} + ${config.fineTuneEpochs} epochs, backend ${context.runtime.backend}${checked.engine === undefined ? '' : `, engine ${checked.engine}`}\n`,
     );
     const bar = new ProgressBar({ total: sum(unitSteps), label: config.name, unit: 'steps', ...(context.progress === undefined ? {} : { stream: context.progress }) });
     let before = 0;

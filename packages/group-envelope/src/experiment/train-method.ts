@@ -1,14 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { captureAdamState, restoreAdamState, topOneAccuracy, train, type Batch, type LabelledExamples, type MaskSet, type NamedParameter, type RegularizerBinding, type SparseRuntime } from '@sparse/core';
-import type { JsonObject, UnitContext } from '@sparse/experiments';
+import {
+  captureAdamState,
+  restoreAdamState,
+  topOneAccuracy,
+  train,
+  type AdamState,
+  type Batch,
+  type EngineStepper,
+  type LabelledExamples,
+  type MaskSet,
+  type NamedParameter,
+  type RegularizerBinding,
+  type SparseRuntime,
+  type TrainOptions,
+} from '@sparse/core';
+import { resolveTrainingEngine, type JsonObject, type UnitContext } from '@sparse/experiments';
 import { compactModel, maxOutputDifference, modelFlops, modelParameters } from '@sparse/layers';
 import type { GroupEnvelopeExperimentConfig } from './config.js';
 import type { ReplicateData } from './experiment-data.js';
 import { groupRegularizerOf } from './group-regularizer-of.js';
 import { decodeMethodCheckpoint, encodeMethodCheckpoint, type MethodCheckpoint, type MethodProgress } from './method-checkpoint.js';
 import type { GroupEnvelopeMethodResult, NonzeroRecord, SelectionSummary } from './method-result.js';
-import { createMlp, mlpLoss } from './mlp.js';
+import { masksForEngine, type EngineMasks } from './engine-masks.js';
+import { createMlp, mlpLoss, mlpTrainableModel } from './mlp.js';
 import { saveFinalModel } from './model-store.js';
 import type { PlannedUnit } from './plan.js';
 import { selectGroups } from './select-groups.js';
@@ -32,6 +47,15 @@ function* epochBatches(data: ReplicateData, epoch: number, signal: AbortSignal):
 
 const pad = (n: number): string => String(n).padStart(4, '0');
 
+/** How a phase takes its Adam steps: `tf.train.adam` through core's `train` (no `engine` in the config), or a started training engine. */
+interface Stepping {
+  readonly optimizer?: tf.Optimizer;
+  readonly stepper?: EngineStepper;
+  /** Adam's state now, for a checkpoint (tfjs's layout either way). */
+  adamState(): Promise<AdamState>;
+  dispose(): Promise<void>;
+}
+
 /**
  * Trains one method from one seed as a resumable unit, epoch by epoch (a checkpoint after each):
  * Adam with the regularizer's proximal step after every update once `warmupEpochs` have passed;
@@ -39,6 +63,11 @@ const pad = (n: number): string => String(n).padStart(4, '0');
  * masked fine-tune with a fresh Adam, and compaction. The final weights and masks go to the run's
  * `models/` store (for the latency step). A resumed unit continues from its last epoch with the
  * same weights, optimizer state and records, so its output equals an uninterrupted one.
+ *
+ * With the config's `engine`, each phase steps through that training engine (started on the MLP
+ * as a `TrainableModel`, from the checkpoint's Adam state when resuming): core's `train` runs the
+ * proximal step between its steps, the fine-tune gives it the kernels' masks (see
+ * `masksForEngine` for the biases'), and the output records the engine's name.
  */
 export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironment, context: UnitContext): Promise<GroupEnvelopeMethodResult> {
   const { config, runtime, data } = environment;
@@ -58,21 +87,50 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
     if (resume !== undefined) restoreParameters(parameters, resume.parameters);
     let progress: MethodProgress = resume?.progress ?? { phase: 'train', epochsDone: 0, history: [], curve: [] };
 
-    const epoch = async (optimizer: tf.Optimizer, index: number, options: { readonly binding?: RegularizerBinding; readonly masks?: MaskSet; readonly learningRate: number }, history: NonzeroRecord[]): Promise<void> => {
+    // A phase's Adam: tf.train.adam (the default path), or the config's engine started on the model
+    // with the kernels' masks (its `adam` continues a checkpoint's state).
+    let engineName: string | undefined;
+    const startStepping = async (learningRate: number, initialStep: number, adam: AdamState | undefined, engineMasks: MaskSet): Promise<Stepping> => {
+      if (config.engine === undefined) {
+        const optimizer = tf.train.adam(learningRate);
+        try {
+          if (adam !== undefined) await restoreAdamState(optimizer, adam);
+        } catch (error) {
+          optimizer.dispose();
+          throw error;
+        }
+        return { optimizer, adamState: () => captureAdamState(optimizer), dispose: async () => optimizer.dispose() };
+      }
+      const trainable = mlpTrainableModel(parameters, loss);
+      const engine = resolveTrainingEngine(runtime, config.engine, trainable, [...engineMasks.keys()]);
+      const stepper = await engine.start(trainable, engineMasks, { learningRate, initialStep, batchSize: config.batchSize, ...(adam === undefined ? {} : { adam }) });
+      engineName = engine.name;
+      return { stepper, adamState: () => stepper.adamState(), dispose: () => stepper.dispose() };
+    };
+
+    const epoch = async (
+      stepping: Stepping,
+      index: number,
+      options: { readonly binding?: RegularizerBinding; readonly masks?: MaskSet; readonly keeper?: RegularizerBinding; readonly learningRate: number },
+      history: NonzeroRecord[],
+    ): Promise<void> => {
       const done = index * steps;
       const record = options.binding === undefined || regularizer === undefined ? undefined : regularizer;
+      // With an engine, the masks are the engine's (the kernels') and the keeper's (the rest): only proximal steps go to train.
+      const regularizers = [options.binding, stepping.stepper === undefined ? undefined : options.keeper].filter((r): r is RegularizerBinding => r !== undefined);
+      const stepOptions: Pick<TrainOptions, 'optimizer' | 'engine' | 'learningRate' | 'regularizers' | 'masks'> =
+        stepping.stepper === undefined
+          ? { optimizer: stepping.optimizer as tf.Optimizer, learningRate: options.learningRate, ...(regularizers.length === 0 ? {} : { regularizers }), ...(options.masks === undefined ? {} : { masks: options.masks }) }
+          : { engine: stepping.stepper, ...(regularizers.length === 0 ? {} : { regularizers, learningRate: options.learningRate }) };
       await train({
         parameters,
         loss,
-        optimizer,
+        ...stepOptions,
         batches: (e) => epochBatches(data, e, context.signal),
         epochs: 1,
         initialEpoch: index,
         initialStep: index * steps,
         disposeBatches: true,
-        learningRate: options.learningRate,
-        ...(options.binding === undefined ? {} : { regularizers: [options.binding] }),
-        ...(options.masks === undefined ? {} : { masks: options.masks }),
         ...(record === undefined
           ? {}
           : {
@@ -84,13 +142,13 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
             }),
         onProgress: (p) => environment.progress(done + p.stepsDone),
       });
+      stepping.stepper?.sync();
       context.signal.throwIfAborted();
     };
 
     if (progress.phase === 'train') {
-      const adam = tf.train.adam(config.learningRate);
+      const adam = await startStepping(config.learningRate, progress.epochsDone * steps, resume?.adam, new Map());
       try {
-        if (resume !== undefined) await restoreAdamState(adam, resume.adam);
         const history = [...progress.history];
         const curve = [...progress.curve];
         for (let index = progress.epochsDone; index < config.epochs; index += 1) {
@@ -101,17 +159,18 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
           const nonzero = proximal && regularizer !== undefined ? { nonzero: regularizer.nonzeroGroups(parameters).map((c) => c.nonzero) } : {};
           await context.metric({ ...tags, phase: 'train', epoch: index + 1, validationAccuracy: value, ...nonzero });
           progress = { phase: 'train', epochsDone: index + 1, history: [...history], curve: [...curve] };
-          await context.checkpoint(`train/epoch-${pad(index + 1)}`, encodeMethodCheckpoint({ progress, parameters: await readParameters(parameters), adam: await captureAdamState(adam) }, shapes));
+          await context.checkpoint(`train/epoch-${pad(index + 1)}`, encodeMethodCheckpoint({ progress, parameters: await readParameters(parameters), adam: await adam.adamState() }, shapes));
         }
       } finally {
-        adam.dispose();
+        await adam.dispose();
       }
     }
+    const engineRecord = (): { engine?: string } => (config.engine === undefined || engineName === undefined ? {} : { engine: engineName });
 
     if (regularizer === undefined) {
       const testBeforeSelection = accuracy(data.test);
       await saveFinalModel(context, parameters, shapes, undefined);
-      return denseResult(unit, model, progress, testBeforeSelection, config.model.layerSizes);
+      return { ...denseResult(unit, model, progress, testBeforeSelection, config.model.layerSizes), ...engineRecord() };
     }
 
     let selection: SelectionSummary;
@@ -133,22 +192,23 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
       selection = progress.selection as SelectionSummary;
     }
 
-    const fineTune = tf.train.adam(config.fineTuneLearningRate);
+    // The masks were applied above (or restored with the weights), as masksForEngine needs.
+    const split: EngineMasks = config.engine === undefined ? { engineMasks: new Map() } : masksForEngine(mlpTrainableModel(parameters, loss), masks);
+    const fineTune = await startStepping(config.fineTuneLearningRate, (config.epochs + progress.epochsDone) * steps, resume?.progress.phase === 'fine-tune' ? resume.adam : undefined, split.engineMasks);
     try {
-      if (resume?.progress.phase === 'fine-tune') await restoreAdamState(fineTune, resume.adam);
       const curve = [...progress.curve];
       const maskValues = await readMasks(masks);
       for (let index = progress.epochsDone; index < config.fineTuneEpochs; index += 1) {
-        await epoch(fineTune, config.epochs + index, { masks, learningRate: config.fineTuneLearningRate }, []);
+        await epoch(fineTune, config.epochs + index, { masks, ...(split.keeper === undefined ? {} : { keeper: split.keeper }), learningRate: config.fineTuneLearningRate }, []);
         const value = accuracy(data.validation);
         curve.push({ epoch: config.epochs + index + 1, accuracy: value });
         await context.metric({ ...tags, phase: 'fine-tune', epoch: config.epochs + index + 1, validationAccuracy: value });
         progress = { ...progress, epochsDone: index + 1, curve: [...curve] };
-        const checkpoint: MethodCheckpoint = { progress, parameters: await readParameters(parameters), adam: await captureAdamState(fineTune), masks: maskValues };
+        const checkpoint: MethodCheckpoint = { progress, parameters: await readParameters(parameters), adam: await fineTune.adamState(), masks: maskValues };
         await context.checkpoint(`fine-tune/epoch-${pad(index + 1)}`, encodeMethodCheckpoint(checkpoint, shapes));
       }
     } finally {
-      fineTune.dispose();
+      await fineTune.dispose();
     }
 
     const after = regularizer.nonzeroGroups(parameters);
@@ -159,6 +219,7 @@ export async function trainMethod(unit: PlannedUnit, environment: MethodEnvironm
       seed,
       method: method.label,
       regularizer: method.ref ?? null,
+      ...engineRecord(),
       history: progress.history,
       validationCurve: progress.curve,
       testBeforeSelection: selection.testBeforeSelection,
