@@ -37,7 +37,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): SparsePlugin {
   return definePlugin(WASM_BACKEND_PLUGIN_ID, (registry) => {
     registry.backend(provider);
     registry.provide(TrainingEngines, 'dense-trainer', () => engine, {
-      summary: 'Whole masked Adam steps of a dense ReLU network in WebAssembly SIMD (any tfjs backend).',
+      summary: 'Whole masked Adam steps of a dense ReLU/GELU/SiLU network (softmax cross-entropy or MSE) in WebAssembly SIMD (any tfjs backend).',
     });
   });
 }

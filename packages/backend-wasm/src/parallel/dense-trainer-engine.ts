@@ -1,5 +1,6 @@
 import { SparseError, type AdamState, type EngineMaskAccess, type TrainableModel, type TrainingEngine } from '@sparse/core';
 import { createDenseTrainer, type DenseTrainer, type DenseTrainerAdamState } from './dense-trainer.js';
+import { TRAINER_ACTIVATIONS, TRAINER_LOSSES } from './trainer-activations.js';
 
 type DenseLayers = NonNullable<TrainableModel['denseLayers']>;
 
@@ -8,9 +9,31 @@ function refusal(model: TrainableModel, maskNames: Iterable<string>): SparseErro
   if (layers === undefined || layers.length < 2 || model.parameters.length !== 2 * layers.length) {
     return new SparseError(
       'E_CONFIG',
-      "The training engine 'dense-trainer' trains dense ReLU networks (two layers or more, described by the model's denseLayers); this model does not describe its dense layers. Use the engine 'fused' or 'stock'.",
+      "The training engine 'dense-trainer' trains dense networks (two layers or more, described by the model's denseLayers); this model does not describe its dense layers. Use the engine 'fused' or 'stock'.",
       { field: 'engine', received: 'dense-trainer', allowed: ['fused', 'stock'] },
     );
+  }
+  const last = layers.length - 1;
+  for (const [l, layer] of layers.entries()) {
+    const activation: unknown = layer.activation;
+    if (activation === undefined) continue;
+    const allowed: readonly unknown[] = l < last ? TRAINER_ACTIVATIONS : [];
+    if (!allowed.includes(activation)) {
+      const what = l < last ? `allowed hidden activations: ${TRAINER_ACTIVATIONS.join(', ')}` : 'the last layer is linear: no activation allowed';
+      return new SparseError('E_CONFIG', `The training engine 'dense-trainer' cannot train layer ${l} ('${layer.kernel.name}') with activation '${String(activation)}' (${what}). Use the engine 'fused' or 'stock'.`, {
+        field: `denseLayers[${l}].activation`,
+        received: activation,
+        allowed: l < last ? [...TRAINER_ACTIVATIONS] : [],
+      });
+    }
+  }
+  const loss: unknown = model.denseLoss;
+  if (loss !== undefined && !(TRAINER_LOSSES as readonly unknown[]).includes(loss)) {
+    return new SparseError('E_CONFIG', `The training engine 'dense-trainer' cannot train the loss '${String(loss)}' (allowed: ${TRAINER_LOSSES.join(', ')}). Use the engine 'fused' or 'stock'.`, {
+      field: 'denseLoss',
+      received: loss,
+      allowed: [...TRAINER_LOSSES],
+    });
   }
   const kernelNames = new Set(layers.map(({ kernel }) => kernel.name));
   for (const name of maskNames) {
@@ -143,9 +166,12 @@ export interface DenseTrainerEngine extends TrainingEngine {
 }
 
 /**
- * Makes the `dense-trainer` training engine: whole masked Adam steps of a dense ReLU network in
+ * Makes the `dense-trainer` training engine: whole masked Adam steps of a dense network (ReLU, GELU
+ * or SiLU hidden layers as `denseLayers[l].activation` says; softmax cross-entropy or mean squared
+ * error as `denseLoss` says) in
  * WebAssembly SIMD ({@link createDenseTrainer}), whatever the tfjs backend, each step shared by
- * `threads` threads. It refuses models without `denseLayers` and masks on anything but kernels.
+ * `threads` threads. It refuses models without `denseLayers`, other activations or losses (naming the
+ * layer and what is allowed) and masks on anything but kernels.
  * Adam's state goes in and out in tfjs's layout, so a run can resume under another engine. Its
  * steppers' `reload()` reads the variables back into the trainer (`loadWeights`), so `train` can
  * run a regularizer's proximal steps between its steps. Its
@@ -178,7 +204,8 @@ export function createDenseTrainerEngine(options: DenseTrainerEngineOptions = {}
       if (problem !== undefined) throw problem;
       const layers = model.denseLayers as DenseLayers;
       const trainer = await createDenseTrainer({
-        layers: layers.map(({ kernel, bias }) => ({ kernel: kernel.variable, bias: bias.variable })),
+        layers: layers.map(({ kernel, bias, activation }) => ({ kernel: kernel.variable, bias: bias.variable, ...(activation === undefined ? {} : { activation }) })),
+        ...(model.denseLoss === undefined ? {} : { loss: model.denseLoss }),
         masks: layers.map(({ kernel }) => masks.get(kernel.name) ?? null),
         learningRate: startOptions.learningRate,
         batchSize: startOptions.batchSize,

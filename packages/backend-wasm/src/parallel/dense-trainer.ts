@@ -3,23 +3,32 @@ import { SparseError, checkMaskReplacement, type MaskReplacementTarget } from '@
 import { COMMAND, CONTROL, markFailed } from './barrier.js';
 import { trainerThreadLauncher, type TrainerThread } from './launch-worker.js';
 import { trainerLayout, type TrainerLayout } from './trainer-layout.js';
+import { TRAINER_ACTIVATIONS, TRAINER_LOSSES, type TrainerActivation, type TrainerLoss } from './trainer-activations.js';
 import { BETA1, BETA2, TrainerParticipant } from './trainer-participant.js';
 import type { TrainerWorkerData } from './trainer-worker.js';
 
 /**
- * One dense layer of the network a {@link DenseTrainer} trains: `kernel` `[in, out]`, `bias` `[out]`.
+ * One dense layer of the network a {@link DenseTrainer} trains: `kernel` `[in, out]`, `bias` `[out]`,
+ * and, for a hidden layer, its activation.
  *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
  * import type { DenseTrainerLayer } from '@sparse/backend-wasm';
  *
- * const layer: DenseTrainerLayer = { kernel: tf.variable(tf.zeros([784, 300])), bias: tf.variable(tf.zeros([300])) };
+ * const layer: DenseTrainerLayer = { kernel: tf.variable(tf.zeros([784, 300])), bias: tf.variable(tf.zeros([300])), activation: 'gelu' };
  * ```
  */
 export interface DenseTrainerLayer {
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable;
+  /**
+   * The activation after a hidden layer, as tfjs-layers' activations of these names: `'relu'`
+   * (default), `'gelu'` (the exact `x · Φ(x)` with `Φ` from erf, tfjs-layers' `'gelu'`, not the tanh
+   * form `'gelu_new'`) or `'silu'` (`x · sigmoid(x)`, tfjs-layers' `'swish'`). The last layer is
+   * linear: leave it out or give `'linear'`.
+   */
+  readonly activation?: 'relu' | 'gelu' | 'silu' | 'linear';
 }
 
 /**
@@ -62,11 +71,18 @@ export interface DenseTrainerAdamState {
  */
 export interface DenseTrainerOptions {
   /**
-   * The network, input first: ReLU after every layer but the last, whose outputs are logits of a
-   * mean softmax cross-entropy loss. At least two layers. The trainer starts from the variables'
+   * The network, input first: each layer but the last followed by its activation (ReLU unless it
+   * names another), the last linear, its outputs those of the `loss`. At least two layers. The trainer starts from the variables'
    * values and writes the trained values back on {@link DenseTrainer.syncWeights}.
    */
   readonly layers: readonly DenseTrainerLayer[];
+  /**
+   * The loss on the last layer's outputs, a mean over the batch: `'softmax-cross-entropy'` (default;
+   * the outputs are logits, the targets one-hot, as core's `meanSoftmaxCrossEntropy`) or
+   * `'mean-squared-error'` (the mean over rows and outputs of `(y − ŷ)²`, as
+   * `tf.losses.meanSquaredError` with its default reduction).
+   */
+  readonly loss?: 'softmax-cross-entropy' | 'mean-squared-error';
   /** A `0`/`1` mask per layer's kernel (`undefined` or `null`: unmasked), applied as `MaskedOptimizer` does. */
   readonly masks?: readonly (tf.Tensor | null | undefined)[];
   /** Adam's learning rate (β1 0.9, β2 0.999, ε 1e-7, as `tf.train.adam`). */
@@ -104,9 +120,9 @@ export interface DenseTrainer {
   /** Steps run so far. */
   readonly steps: number;
   /**
-   * One masked Adam step on a batch: `x` `[rows, in]` (float32), one-hot `y` `[rows, classes]`
-   * (float32 or int32, as `tf.oneHot` gives), `rows` from 1 to `batchSize`; the loss is the mean
-   * over the rows. Synchronous: the calling thread computes its share and waits for the others.
+   * One masked Adam step on a batch: `x` `[rows, in]` (float32), `y` `[rows, outputs]` (float32 or
+   * int32; one-hot for softmax cross-entropy, as `tf.oneHot` gives), `rows` from 1 to `batchSize`; the loss is the mean
+   * over the rows (and, for mean squared error, the outputs). Synchronous: the calling thread computes its share and waits for the others.
    * The layers' variables are not updated until {@link syncWeights}.
    */
   step(x: tf.Tensor, y: tf.Tensor): void;
@@ -176,6 +192,25 @@ function checkAdamState(state: DenseTrainerAdamState, sizes: readonly number[]):
   });
 }
 
+/** Checks the layers' activations (ReLU, GELU or SiLU after the hidden ones, the last linear) and the loss. */
+function checkActivations(options: DenseTrainerOptions): { activations: TrainerActivation[]; loss: TrainerLoss } {
+  const last = options.layers.length - 1;
+  const activations = options.layers.slice(0, last).map((layer, l): TrainerActivation => {
+    const activation = (layer as DenseTrainerLayer).activation ?? 'relu';
+    if (!(TRAINER_ACTIVATIONS as readonly unknown[]).includes(activation)) {
+      throw argumentError(`layers[${l}].activation`, activation, TRAINER_ACTIVATIONS.join(', '), `hidden layer ${l}'s activation is not one the dense trainer computes`);
+    }
+    return activation as TrainerActivation;
+  });
+  const lastActivation = (options.layers[last] as DenseTrainerLayer).activation;
+  if (lastActivation !== undefined && lastActivation !== 'linear') {
+    throw argumentError(`layers[${last}].activation`, lastActivation, "'linear' or none", `the last layer (${last}) is linear, its outputs those of the loss`);
+  }
+  const loss = options.loss ?? 'softmax-cross-entropy';
+  if (!(TRAINER_LOSSES as readonly unknown[]).includes(loss)) throw argumentError('loss', loss, TRAINER_LOSSES.join(', '), 'loss is not one the dense trainer computes');
+  return { activations, loss };
+}
+
 /** Checks the options and returns the network's widths and memory layout, before any thread or tensor is made. */
 function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads: number; layout: TrainerLayout } {
   const { layers } = options;
@@ -220,7 +255,8 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= (sizes[1] as number))) {
     throw argumentError('threads', threads, `an integer from 1 to ${sizes[1]} (the first layer's width)`, 'threads must be a positive integer');
   }
-  const layout = trainerLayout(sizes, options.batchSize, threads, layers.map((_, l) => masks[l] !== undefined && masks[l] !== null));
+  const { activations, loss } = checkActivations(options);
+  const layout = trainerLayout(sizes, options.batchSize, threads, layers.map((_, l) => masks[l] !== undefined && masks[l] !== null), activations, loss);
   // Every buffer lives in one 32-bit WebAssembly memory.
   if (layout.bytes > MAX_MEMORY_BYTES) {
     throw argumentError('layers', `${(layout.bytes / 2 ** 30).toFixed(1)} GiB of weights, moments, masks and activations`, 'at most 4 GiB (a WebAssembly memory)', 'the network and batch are too large for the dense trainer');
@@ -229,15 +265,19 @@ function checkOptions(options: DenseTrainerOptions): { sizes: number[]; threads:
 }
 
 /**
- * Trains a dense ReLU network with masks and Adam in its own WebAssembly memory with the SIMD
+ * Trains a dense network (ReLU, GELU or SiLU hidden layers, softmax cross-entropy or mean squared
+ * error) with masks and Adam in its own WebAssembly memory with the SIMD
  * kernels of `@sparse/core` (`simdKernelsFor`), optionally sharing each step between
  * several threads (Node worker threads, or Web Workers in a cross-origin isolated browser worker).
  *
  * The trainer copies the weights into one WebAssembly memory, padded to the products' 8-column
- * blocks, and runs a whole step there: each layer's `relu(h·W + b)` as one SIMD product with bias
- * and ReLU fused, the softmax cross-entropy gradient, each layer's `∇W = hᵀ·δ` (a transposed
+ * blocks, and runs a whole step there: each ReLU layer's `relu(h·W + b)` as one SIMD product with bias
+ * and ReLU fused (a GELU or SiLU layer: the product with bias into its kept pre-activations, then a
+ * pass of the activation), the loss's gradient, each layer's `∇W = hᵀ·δ` (a transposed
  * operand costs nothing) followed at once by Adam on the rows just computed, and
- * `δ = (δ·Wᵀ) ⊙ [h > 0]` fused in one product. Nothing is allocated per step; the batch is copied
+ * `δ = (δ·Wᵀ) ⊙ [h > 0]` fused in one product (GELU, SiLU: the product, then a pass multiplying by
+ * the activation's derivative at the pre-activations). The GELU and SiLU passes run in JavaScript in float64,
+ * rounded to float32 once per value. Nothing is allocated per step; the batch is copied
  * in (`x.dataSync()`), which is all it needs from tfjs, so it runs under any tfjs backend.
  *
  * Threads (`threads > 1`): the memory is shared, every thread runs its share of each product
@@ -336,7 +376,8 @@ export async function createDenseTrainer(options: DenseTrainerOptions): Promise<
       throw argumentError('x', `shape [${x.shape.join(', ')}] ${x.dtype}`, `float32 [rows, ${inputs}], 1 ≤ rows ≤ ${options.batchSize}`, 'the batch has the wrong shape');
     }
     if (y.shape.join() !== [rows, classes].join() || (y.dtype !== 'float32' && y.dtype !== 'int32')) {
-      throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 or int32 one-hot [${rows}, ${classes}]`, 'the targets have the wrong shape');
+      const what = layout.loss === 'mean-squared-error' ? 'targets' : 'one-hot';
+      throw argumentError('y', `shape [${y.shape.join(', ')}] ${y.dtype}`, `float32 or int32 ${what} [${rows}, ${classes}]`, 'the targets have the wrong shape');
     }
     floats.set(x.dataSync() as Float32Array, layout.x / 4);
     floats.set(y.dataSync() as Float32Array, layout.y / 4);

@@ -1,3 +1,5 @@
+import type { TrainerActivation, TrainerLoss } from './trainer-activations.js';
+
 /**
  * Where a dense trainer keeps everything in its WebAssembly memory (internal module of
  * `parallel/`). All offsets are in bytes and 64-byte aligned; every width but the input's is padded
@@ -18,8 +20,18 @@ export interface TrainerLayout {
   /** Adam's running powers `β1^(t+1)`, `β2^(t+1)` (two float32), read by every participant, written by the first. */
   readonly powers: number;
   readonly layers: readonly LayerBuffers[];
-  /** Input of layer `l` (`x` for 0, ReLU outputs after), `[batch, padded[l]]`. */
+  /** Input of layer `l` (`x` for 0, the activations of layer `l − 1` after), `[batch, padded[l]]`. */
   readonly inputs: readonly number[];
+  /** `activations[l]`: the activation after hidden layer `l` (`l < layers − 1`; the last layer is linear). */
+  readonly activations: readonly TrainerActivation[];
+  /** The loss on the last layer's outputs. */
+  readonly loss: TrainerLoss;
+  /**
+   * `derivatives[l]`: the derivative of layer `l − 1`'s activation at its pre-activations,
+   * `f'(h·W + b)`, `[batch, padded[l]]`, written forward for the backward pass when the activation
+   * is not ReLU (ReLU's gradient needs only its outputs); 0 otherwise and at index 0.
+   */
+  readonly derivatives: readonly number[];
   /** The logits `[batch, padded[L]]`. */
   readonly logits: number;
   /** `deltas[l]`: gradient of the loss in layer `l − 1`'s pre-activations, `[batch, padded[l]]` (`l ≥ 1`; 0 at index 0). */
@@ -50,8 +62,18 @@ const ALIGN = 64;
 /** Rounds a width up to the products' column block. */
 export const padWidth = (width: number): number => Math.ceil(width / 8) * 8;
 
-/** Lays out a network of `sizes` trained on batches of `batch` rows by `threads` threads. */
-export function trainerLayout(sizes: readonly number[], batch: number, threads: number, masked: readonly boolean[]): TrainerLayout {
+/**
+ * Lays out a network of `sizes` trained on batches of `batch` rows by `threads` threads, with
+ * `activations` after its hidden layers (default ReLU) and `loss` (default softmax cross-entropy).
+ */
+export function trainerLayout(
+  sizes: readonly number[],
+  batch: number,
+  threads: number,
+  masked: readonly boolean[],
+  activations: readonly TrainerActivation[] = sizes.slice(2).map(() => 'relu'),
+  loss: TrainerLoss = 'softmax-cross-entropy',
+): TrainerLayout {
   const padded = sizes.map((width, l) => (l === 0 ? width : padWidth(width)));
   let top = ALIGN;
   const allocate = (floats: number): number => {
@@ -84,7 +106,9 @@ export function trainerLayout(sizes: readonly number[], batch: number, threads: 
   const inputs = Array.from({ length: layerCount }, (_, l) => (l === 0 ? x : allocate(batch * rows(l))));
   const logits = allocate(batch * rows(layerCount));
   const deltas = Array.from({ length: layerCount + 1 }, (_, l) => (l === 0 ? 0 : allocate(batch * rows(l))));
-  return { sizes: [...sizes], padded, batch, threads, x, y, one, powers, layers, inputs, logits, deltas, bytes: top };
+  // After everything a ReLU network has, so that its layout is unchanged.
+  const derivatives = Array.from({ length: layerCount }, (_, l) => (l === 0 || (activations[l - 1] ?? 'relu') === 'relu' ? 0 : allocate(batch * rows(l))));
+  return { sizes: [...sizes], padded, batch, threads, x, y, one, powers, layers, inputs, activations: sizes.slice(2).map((_, l) => activations[l] ?? 'relu'), loss, derivatives, logits, deltas, bytes: top };
 }
 
 /** The share `[start, end)` of `count` units that participant `index` of `parties` takes (as even as possible). */

@@ -1,5 +1,6 @@
 import { SparseError, simdKernelsFor, type SimdKernels } from '@sparse/core';
 import { barrier, CONTROL } from './barrier.js';
+import { activate, activationGradient } from './trainer-activations.js';
 import { shareOf, type TrainerLayout } from './trainer-layout.js';
 
 /** Adam's constants, as `tf.train.adam(lr)`. */
@@ -15,9 +16,13 @@ const ROW_TILE = 4;
  * and runs its share of each phase, the phases separated by barriers:
  *
  * 1. forward, one phase per hidden layer: its share of the output columns
- *    (`relu(h·W + b)`, SIMD products), and a refresh of its rows of `Wᵀ` (read only backward);
- * 2. the last layer and the loss, by rows: logits, softmax, `(p − y) / rows`;
- * 3. backward, one phase per layer `l`: its columns of `δ_l = (δ_{l+1}·Wᵀ) ⊙ [h_l > 0]`, its rows of
+ *    (`relu(h·W + b)` fused in one SIMD product; for GELU or SiLU the product `h·W + b`, then a pass
+ *    over the same columns writing the activation in place and its derivative aside), and a refresh of its rows of `Wᵀ`
+ *    (read only backward);
+ * 2. the last layer and the loss, by rows: outputs `z`, then softmax cross-entropy's `(softmax(z) − y) / rows`
+ *    or mean squared error's `2 (z − y) / (rows · outputs)`;
+ * 3. backward, one phase per layer `l`: its columns of `δ_l = (δ_{l+1}·Wᵀ) ⊙ f'(pre_l)` (ReLU's
+ *    `[h_l > 0]` fused in the product; GELU's and SiLU's kept derivatives multiplied after it), its rows of
  *    `∇W = h_lᵀ·δ_{l+1}` followed at once by Adam on those rows (no one reads `W` until the next
  *    step), and on one participant the bias gradient (a column sum) and its Adam.
  *
@@ -120,7 +125,14 @@ export class TrainerParticipant {
     const { start, end } = this.share(width / 8);
     if (end > start) {
       const column = 32 * start;
-      kernels.gemm_bias_relu(layout.inputs[l + 1] as number + column, layout.inputs[l] as number, layer.kernel + column, batch, 8 * (end - start), layout.sizes[l] as number, padded[l] as number, 1, width, width, layer.bias + column);
+      const activation = layout.activations[l] ?? 'relu';
+      if (activation === 'relu') {
+        kernels.gemm_bias_relu(layout.inputs[l + 1] as number + column, layout.inputs[l] as number, layer.kernel + column, batch, 8 * (end - start), layout.sizes[l] as number, padded[l] as number, 1, width, width, layer.bias + column);
+      } else {
+        const output = layout.inputs[l + 1] as number;
+        kernels.gemm_bias(output + column, layout.inputs[l] as number, layer.kernel + column, batch, 8 * (end - start), layout.sizes[l] as number, padded[l] as number, 1, width, width, layer.bias + column);
+        activate(this.floats, activation, output / 4, (layout.derivatives[l + 1] as number) / 4, batch, width, 8 * start, 8 * end);
+      }
     }
     this.refreshTransposed(l);
   }
@@ -157,6 +169,17 @@ export class TrainerParticipant {
     const logits = layout.logits / 4;
     const delta = (layout.deltas[l + 1] as number) / 4;
     const y = layout.y / 4;
+    if (layout.loss === 'mean-squared-error') {
+      // As tf.losses.meanSquaredError (reduction SUM_BY_NONZERO_WEIGHTS, no weights): the mean over rows and outputs.
+      const scale = 2 / (batch * classes);
+      for (let r = start; r < end; r++) {
+        const z = logits + r * width;
+        const d = delta + r * width;
+        for (let j = 0; j < classes; j++) f[d + j] = ((f[z + j] as number) - (f[y + r * classes + j] as number)) * scale;
+        f.fill(0, d + classes, d + width);
+      }
+      return;
+    }
     for (let r = start; r < end; r++) {
       const z = logits + r * width;
       let max = -Infinity;
@@ -187,7 +210,13 @@ export class TrainerParticipant {
       const { start, end } = this.share(inWidth / 8);
       if (end > start) {
         const column = 32 * start;
-        kernels.gemm_relu_grad(layout.deltas[l] as number + column, delta, layer.transposed + column, batch, 8 * (end - start), sizes[l + 1] as number, width, 1, inWidth, inWidth, input + column);
+        const activation = layout.activations[l - 1] ?? 'relu';
+        if (activation === 'relu') {
+          kernels.gemm_relu_grad(layout.deltas[l] as number + column, delta, layer.transposed + column, batch, 8 * (end - start), sizes[l + 1] as number, width, 1, inWidth, inWidth, input + column);
+        } else {
+          kernels.gemm(layout.deltas[l] as number + column, delta, layer.transposed + column, batch, 8 * (end - start), sizes[l + 1] as number, width, 1, inWidth, inWidth, 0);
+          activationGradient(this.floats, (layout.deltas[l] as number) / 4, (layout.derivatives[l] as number) / 4, batch, inWidth, 8 * start, 8 * end);
+        }
       }
     }
     const rows = this.rowShare(inWidth);

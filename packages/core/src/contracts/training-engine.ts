@@ -25,11 +25,17 @@ export interface TrainableModel {
   /** The same loss with hand-written gradients (core's `fusedDense`, `meanSoftmaxCrossEntropy`), for the `fused` engine. */
   fusedLoss?(batch: Batch): Scalar;
   /**
-   * The layers, input first, when the model is a dense ReLU network (ReLU after every layer but the
-   * last) trained on the mean softmax cross-entropy of its logits, with its parameters exactly the
-   * layers' kernels and biases.
+   * The layers, input first, when the model is a dense network (an activation after every layer but
+   * the last: `activation`, default ReLU; the last linear) trained on the mean `denseLoss` of its
+   * outputs, with its parameters exactly the layers' kernels and biases. An engine that trains only
+   * some activations or losses (such as `dense-trainer`) refuses the others.
    */
-  readonly denseLayers?: readonly { readonly kernel: NamedParameter; readonly bias: NamedParameter }[];
+  readonly denseLayers?: readonly { readonly kernel: NamedParameter; readonly bias: NamedParameter; readonly activation?: 'relu' | 'gelu' | 'silu' }[];
+  /**
+   * The loss of a model with `denseLayers`: `'softmax-cross-entropy'` (default; its outputs are logits, as
+   * core's `meanSoftmaxCrossEntropy`) or `'mean-squared-error'` (as `tf.losses.meanSquaredError`).
+   */
+  readonly denseLoss?: 'softmax-cross-entropy' | 'mean-squared-error';
 }
 
 /**
