@@ -112,7 +112,9 @@ function erfNear(z: number): number {
 
 /** The error function in float64: a Taylor table for `|z| < 3` (no cancellation near 0), else `1 − erfc(z)`. */
 export function erf(z: number): number {
-  return Math.abs(z) < NEAR ? erfNear(z) : 1 - erfc(z);
+  if (Math.abs(z) < NEAR) return erfNear(z);
+  // Both signs from erfc of |z| (not 1 − erfc(z), which rounds 2 − erfc(|z|) first), so erf is exactly odd.
+  return z > 0 ? 1 - erfc(z) : erfc(-z) - 1;
 }
 
 /** GELU (exact): `x · Φ(x)`, `Φ(x) = ½ erfc(−x/√2)`. */
