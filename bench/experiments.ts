@@ -12,7 +12,9 @@
  * `--quick` (pnpm bench --quick) runs only the LTH quick config and reports the rest as recorded.
  * `--configs` runs only the named configs (quick or full) now and reports the others as recorded;
  * `--keep-runs DIR` keeps the run directories in DIR (to import a full run's results with its
- * timing: `pnpm results:<family> import DIR/<run> …`) instead of deleting them.
+ * timing: `pnpm results:<family> import DIR/<run> …`) instead of deleting them. `--report-only`
+ * runs nothing: the table from the committed provenance files and the last measurements.
+ * While a config runs, the 1-minute load average is sampled every 5 s (mean and peak in the cell).
  * Writes bench/results/experiments.json: the rows, and `markdown`, the table pnpm bench --update-docs
  * puts into docs/performance.md.
  */
@@ -33,6 +35,7 @@ const onlyIndex = argv.indexOf('--only');
 const families = onlyIndex >= 0 ? new Set((argv[onlyIndex + 1] ?? '').split(',')) : undefined;
 const configsIndex = argv.indexOf('--configs');
 const chosenConfigs = configsIndex >= 0 ? new Set((argv[configsIndex + 1] ?? '').split(',').filter((name) => name !== '')) : undefined;
+const reportOnly = argv.includes('--report-only');
 const keepIndex = argv.indexOf('--keep-runs');
 const keepRuns = keepIndex >= 0 ? argv[keepIndex + 1] : undefined;
 if ((configsIndex >= 0 && (chosenConfigs?.size ?? 0) === 0) || (keepIndex >= 0 && (keepRuns === undefined || keepRuns.startsWith('--')))) {
@@ -49,6 +52,8 @@ interface Measured {
   readonly loadAfter: number;
   readonly engines: readonly string[];
   readonly at: string;
+  /** Mean and peak of the 1-minute load average sampled every 5 s during the run (absent in older measurements). */
+  readonly loadDuring?: { readonly mean: number; readonly max: number };
 }
 
 /** A full run's time as its committed data set recorded it. */
@@ -126,14 +131,17 @@ async function measureConfig(cli: string, config: string): Promise<Measured> {
   try {
     const loadBefore = load1();
     const at = new Date().toISOString();
-    const measured = await measureChild(process.execPath, [cli, 'run', config, '--runs', runs], REPO_ROOT);
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(load1()), 5000);
+    const measured = await measureChild(process.execPath, [cli, 'run', config, '--runs', runs], REPO_ROOT).finally(() => clearInterval(sampler));
     const loadAfter = load1();
+    const loadDuring = samples.length === 0 ? undefined : { mean: Math.round((100 * samples.reduce((sum, x) => sum + x, 0)) / samples.length) / 100, max: Math.max(...samples) };
     let engines: string[] = [];
     for (const dir of await readdir(runs)) {
       const results = join(runs, dir, 'results.jsonl');
       if (existsSync(results)) engines = enginesOf(await readFile(results, 'utf8'));
     }
-    return { seconds: measured.seconds, peakMiB: measured.maxRssMiB, loadBefore, loadAfter, engines, at };
+    return { seconds: measured.seconds, peakMiB: measured.maxRssMiB, loadBefore, loadAfter, engines, at, ...(loadDuring === undefined ? {} : { loadDuring }) };
   } finally {
     if (keepRuns === undefined) await rm(runs, { recursive: true, force: true });
     else console.log(`  kept ${runs}`);
@@ -179,8 +187,8 @@ for (const entry of experimentList()) {
   if (families !== undefined && !families.has(entry.family)) continue;
   let quickResult: Row['quick'];
   if (entry.quick !== undefined) {
-    if ((chosenConfigs !== undefined && !chosenConfigs.has(entry.quick)) || (quick && entry.family !== 'lth')) {
-      quickResult = previous.get(entry.quick) ?? { skipped: chosenConfigs === undefined ? 'not run with --quick' : 'not chosen by --configs' };
+    if (reportOnly || (chosenConfigs !== undefined && !chosenConfigs.has(entry.quick)) || (quick && entry.family !== 'lth')) {
+      quickResult = previous.get(entry.quick) ?? { skipped: reportOnly ? 'not measured yet' : chosenConfigs === undefined ? 'not run with --quick' : 'not chosen by --configs' };
     } else {
       console.log(`running ${entry.quick} ...`);
       quickResult = await measureConfig(cli, entry.quick);
@@ -189,7 +197,7 @@ for (const entry of experimentList()) {
   }
   let fullResult: Row['full'];
   if (entry.full !== undefined) {
-    if (runFull || chosenConfigs?.has(entry.full) === true) {
+    if (!reportOnly && (runFull || chosenConfigs?.has(entry.full) === true)) {
       console.log(`running ${entry.full} (full) ...`);
       fullResult = await measureConfig(cli, entry.full);
       console.log(`  ${fmt(fullResult.seconds / 60)} min, peak ${fmt(fullResult.peakMiB)} MiB, load ${fullResult.loadBefore} → ${fullResult.loadAfter}`);
@@ -222,7 +230,8 @@ function describeTime(result: Row['quick'] | Row['full'], unit: 'min' | 's'): st
   if ('skipped' in result) return result.skipped;
   if ('missing' in result) return result.missing;
   const value = unit === 'min' ? `${fmt(result.seconds / 60)} min` : `${fmt(result.seconds)} s`;
-  const loads = `load ${result.loadBefore === undefined ? '' : `${result.loadBefore} → `}${result.loadAfter ?? '?'}`;
+  const during = 'loadDuring' in result && result.loadDuring !== undefined ? `, mean ${result.loadDuring.mean} and peak ${result.loadDuring.max} during` : '';
+  const loads = `load ${result.loadBefore === undefined ? '' : `${result.loadBefore} → `}${result.loadAfter ?? '?'}${during}`;
   const peak = 'peakMiB' in result ? `, peak ${fmt(result.peakMiB)} MiB` : '';
   const where = 'source' in result ? `, recorded ${result.at.slice(0, 10)}${result.resumed ? ', resumed (sum of invocations)' : ''}` : `, measured ${result.at.slice(0, 16).replace('T', ' ')} UTC`;
   return `${value} (${loads}${peak}${where})`;
