@@ -5,7 +5,17 @@ import { SparseError } from '@sparse/core';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { parseJsonLines } from '../io/json-lines.js';
 
-/** The file of a run directory that holds one {@link RunTiming} line per `sparse run` that finished in it. */
+/**
+ * The file of a run directory that holds one {@link RunTiming} line per `sparse run` that finished in it.
+ *
+ * @example
+ * ```ts
+ * import { join } from 'node:path';
+ * import { RUN_TIMING_FILE } from '@sparse/experiments';
+ *
+ * console.log(join('.runs/lenet-quick-0123456789ab', RUN_TIMING_FILE)); // .runs/lenet-quick-0123456789ab/timing.jsonl
+ * ```
+ */
 export const RUN_TIMING_FILE = 'timing.jsonl';
 
 /**
